@@ -1,0 +1,13 @@
+"""ASGI entry point: HTTP through Django (tenant middleware included). Websockets join here
+through realtime/ when the live calendar lands."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+django_asgi_app = get_asgi_application()
+
+from channels.routing import ProtocolTypeRouter  # noqa: E402
+
+application = ProtocolTypeRouter({"http": django_asgi_app})

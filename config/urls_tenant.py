@@ -1,0 +1,21 @@
+"""URLs of a studio's host (tenant schema): owner app, accounts, API."""
+
+from django.conf import settings
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("", include("tenant_apps.studio.urls")),
+    path("accounts/", include("shared_apps.accounts.urls")),
+    path("api/v1/", include("tenant_apps.studio.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler404 = "shared_apps.core.views.page_not_found"
+handler500 = "shared_apps.core.views.server_error"

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class StudioConfig(AppConfig):
+    """The owner app shell (/app/): layout, dashboard, studio settings, studio switcher."""
+
+    name = "tenant_apps.studio"
+    label = "studio"

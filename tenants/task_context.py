@@ -1,0 +1,31 @@
+"""Tenancy for background work.
+
+tenant-schemas-celery reads the schema from the active connection when a task is *sent*. Work
+enqueued from `transaction.on_commit`, beat or a command is sent after the tenant context has
+gone, so the schema must be captured now and passed explicitly (stack notes, section 4).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Task
+from django.db import connection, transaction
+
+
+def enqueue_on_commit(
+    task: Task, *args: Any, schema_name: str | None = None, **kwargs: Any
+) -> None:
+    """Send `task` after the current transaction commits, in the schema active now (or the one
+    given). Nothing is sent if the transaction rolls back."""
+    schema = schema_name or connection.schema_name
+
+    def send() -> None:
+        task.apply_async(args=args, kwargs=kwargs, headers={"_schema_name": schema})
+
+    transaction.on_commit(send)
+
+
+def enqueue_in_schema(task: Task, *args: Any, schema_name: str, **kwargs: Any) -> None:
+    """Send `task` now, to run in `schema_name` (fan-out from beat and commands)."""
+    task.apply_async(args=args, kwargs=kwargs, headers={"_schema_name": schema_name})
