@@ -1,16 +1,26 @@
+import os
+
 from config.settings.base import *  # noqa: F403
 from config.settings.base import CACHES, DATABASES
 
 DEBUG = False
-DATABASES["default"]["NAME"] = "studiobook"
+# Parallel runs (several checkouts on one machine) can pick their own database and Redis indexes.
+DATABASES["default"]["NAME"] = os.environ.get("POSTGRES_DB", "studiobook")
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+_redis_db = int(os.environ.get("TEST_REDIS_DB", "11"))
 # Fast hashing in tests; production uses Argon2 (asserted in tests/config).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES["default"]["KEY_PREFIX"] = "sbtest"
-CACHES["default"]["LOCATION"] = "redis://127.0.0.1:6379/11"
-CELERY_BROKER_URL = "redis://127.0.0.1:6379/12"
-CELERY_RESULT_BACKEND = "redis://127.0.0.1:6379/13"
+CACHES["default"]["LOCATION"] = f"redis://127.0.0.1:6379/{_redis_db}"
+CELERY_BROKER_URL = f"redis://127.0.0.1:6379/{_redis_db + 1}"
+CELERY_RESULT_BACKEND = f"redis://127.0.0.1:6379/{_redis_db + 2}"
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [f"redis://127.0.0.1:6379/{_redis_db + 3}"]},
+    }
+}
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 WHITENOISE_USE_FINDERS = True
