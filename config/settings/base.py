@@ -15,7 +15,7 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 
 # The platform's own domain: the marketing site and console live on it, studios on <slug>.<domain>.
 PLATFORM_DOMAIN = env_str("PLATFORM_DOMAIN", "localhost")
-# Port shown in links we build for other hosts (sign-up hand-off, studio switcher); empty in production.
+# Port shown in links that cross hosts (sign-up hand-off, studio switcher); empty in production.
 PLATFORM_PORT = env_str("PLATFORM_PORT", "8000")
 PLATFORM_SCHEME = env_str("PLATFORM_SCHEME", "http")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [PLATFORM_DOMAIN, f".{PLATFORM_DOMAIN}"])

@@ -8,17 +8,18 @@ DEBUG = False
 DATABASES["default"]["NAME"] = os.environ.get("POSTGRES_DB", "studiobook")
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 _redis_db = int(os.environ.get("TEST_REDIS_DB", "11"))
+_redis = f"redis://127.0.0.1:{os.environ.get('TEST_REDIS_PORT', '6379')}"
 # Fast hashing in tests; production uses Argon2 (asserted in tests/config).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES["default"]["KEY_PREFIX"] = "sbtest"
-CACHES["default"]["LOCATION"] = f"redis://127.0.0.1:6379/{_redis_db}"
-CELERY_BROKER_URL = f"redis://127.0.0.1:6379/{_redis_db + 1}"
-CELERY_RESULT_BACKEND = f"redis://127.0.0.1:6379/{_redis_db + 2}"
+CACHES["default"]["LOCATION"] = f"{_redis}/{_redis_db}"
+CELERY_BROKER_URL = f"{_redis}/{_redis_db + 1}"
+CELERY_RESULT_BACKEND = f"{_redis}/{_redis_db + 2}"
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [f"redis://127.0.0.1:6379/{_redis_db + 3}"]},
+        "CONFIG": {"hosts": [f"{_redis}/{_redis_db + 3}"]},
     }
 }
 CELERY_TASK_ALWAYS_EAGER = True
