@@ -2,9 +2,9 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("shared_apps.marketing.urls")),
     path("accounts/", include("shared_apps.accounts.urls")),
     path("console/", include("shared_apps.console.urls")),

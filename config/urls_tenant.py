@@ -1,10 +1,10 @@
 """URLs of a studio's host (tenant schema): owner app, accounts, API."""
 
 from django.conf import settings
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("tenant_apps.studio.urls")),
     path("accounts/", include("shared_apps.accounts.urls")),
     path("api/v1/", include("tenant_apps.studio.api_urls")),

@@ -34,7 +34,7 @@ class Tenant(TenantMixin):
         max_length=20, choices=TenantStatus.choices, default=TenantStatus.TRIALING, db_index=True
     )
     plan = models.ForeignKey(
-        "billing.Plan", null=True, blank=True, on_delete=models.PROTECT, related_name="tenants"
+        "billing.Plan", null=True, blank=True, on_delete=models.PROTECT, related_name="studios"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     trial_ends_at = models.DateTimeField(null=True, blank=True)
@@ -47,6 +47,9 @@ class Tenant(TenantMixin):
     address = models.CharField(max_length=300, blank=True)
     website = models.URLField(blank=True)
     logo = models.ImageField(upload_to=logo_upload_to, blank=True)
+
+    # Declared for the type checker: django-tenants' mixin is untyped.
+    objects: models.Manager[Tenant] = models.Manager()
 
     # Schemas are created by tenants.provisioning inside one transaction, never implicitly on save.
     auto_create_schema = False

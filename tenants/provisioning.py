@@ -12,13 +12,14 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from billing.models import Plan
 from shared_apps.accounts.models import User
 from shared_apps.core.errors import ConflictError, ValidationFailedError
 from tenants.currencies import CURRENCY_CODES
+from tenants.db import tenant_connection
 from tenants.models import Domain, Membership, Role, Tenant, TenantStatus
 from tenants.resolution import forget_tenant
 from tenants.slugs import schema_name_for_slug, slug_problems
@@ -108,7 +109,7 @@ def tenant_provision(*, details: StudioDetails, owner: User) -> Tenant:
         ) from exc
     finally:
         # migrate_schemas leaves the connection on the new schema; the caller continues on public.
-        connection.set_schema_to_public()
+        tenant_connection().set_schema_to_public()
     logger.info("studio provisioned", extra={"studio": tenant.schema_name})
     return tenant
 
@@ -126,4 +127,4 @@ def tenant_hard_delete(*, tenant: Tenant) -> None:
     with transaction.atomic():
         forget_tenant(tenant)
         tenant.delete(force_drop=True)
-    connection.set_schema_to_public()
+    tenant_connection().set_schema_to_public()

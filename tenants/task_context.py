@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from celery import Task
-from django.db import connection, transaction
+from django.db import transaction
+
+from tenants.db import current_schema
 
 
 def enqueue_on_commit(
@@ -18,7 +20,7 @@ def enqueue_on_commit(
 ) -> None:
     """Send `task` after the current transaction commits, in the schema active now (or the one
     given). Nothing is sent if the transaction rolls back."""
-    schema = schema_name or connection.schema_name
+    schema = schema_name or current_schema()
 
     def send() -> None:
         task.apply_async(args=args, kwargs=kwargs, headers={"_schema_name": schema})

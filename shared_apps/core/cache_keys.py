@@ -7,13 +7,13 @@ read or invalidated.
 
 from __future__ import annotations
 
-from django.db import connection
+from tenants.db import current_schema
 
 PLATFORM_PREFIX = "platform:"
 
 
 def make_key(key: str, key_prefix: str, version: int | str) -> str:
-    schema = "public" if key.startswith(PLATFORM_PREFIX) else connection.schema_name
+    schema = "public" if key.startswith(PLATFORM_PREFIX) else current_schema()
     return f"{schema}:{key_prefix}:{version}:{key}"
 
 

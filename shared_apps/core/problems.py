@@ -11,7 +11,7 @@ from rest_framework import exceptions as drf_exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_default_handler
 
-from shared_apps.core.errors import DomainError
+from shared_apps.core.errors import DomainError, ThrottledError
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://studiobook.test/problems/"
@@ -62,9 +62,8 @@ def domain_error_response(error: DomainError) -> JsonResponse:
         detail=error.detail,
         errors=error.errors,
     )
-    retry_after = getattr(error, "retry_after", None)
-    if retry_after:
-        response["Retry-After"] = str(retry_after)
+    if isinstance(error, ThrottledError):
+        response["Retry-After"] = str(error.retry_after)
     return response
 
 
@@ -85,8 +84,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
             status=exc.status, code=exc.code, title=exc.title, detail=exc.detail, errors=exc.errors
         )
         response = Response(body, status=exc.status, content_type=PROBLEM_CONTENT_TYPE)
-        if getattr(exc, "retry_after", None):
-            response["Retry-After"] = str(exc.retry_after)  # type: ignore[attr-defined]
+        if isinstance(exc, ThrottledError):
+            response["Retry-After"] = str(exc.retry_after)
         return response
     if isinstance(exc, DjangoValidationError):
         exc = drf_exceptions.ValidationError(
@@ -97,9 +96,10 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     elif isinstance(exc, PermissionDenied):
         exc = drf_exceptions.PermissionDenied()
 
-    response = drf_default_handler(exc, context)
-    if response is None:
+    default_response = drf_default_handler(exc, context)
+    if default_response is None:
         return None  # a real bug: Django's 500 handling (and logging) takes over
+    problem: Response = default_response
     assert isinstance(exc, drf_exceptions.APIException)
     if isinstance(exc, drf_exceptions.ValidationError):
         code, title, detail = (
@@ -107,21 +107,19 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
             "Some fields are invalid",
             "Check the fields listed in errors.",
         )
-        status = 422 if response.status_code == 400 else response.status_code
+        status = 422 if problem.status_code == 400 else problem.status_code
         errors = _flatten_drf_errors(exc.detail)
     else:
         codes = exc.get_codes()
         code = codes if isinstance(codes, str) else "error"
         title = str(exc.default_detail)
         detail = str(exc.detail) if not isinstance(exc.detail, dict | list) else title
-        status = response.status_code
+        status = problem.status_code
         errors = {}
-    response.status_code = status
-    response.data = problem_body(
-        status=status, code=code, title=title, detail=detail, errors=errors
-    )
-    response.content_type = PROBLEM_CONTENT_TYPE
-    return response
+    problem.status_code = status
+    problem.data = problem_body(status=status, code=code, title=title, detail=detail, errors=errors)
+    problem.content_type = PROBLEM_CONTENT_TYPE
+    return problem
 
 
 def is_api_request(request: HttpRequest) -> bool:
