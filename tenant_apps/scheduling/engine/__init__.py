@@ -1,0 +1,27 @@
+"""The slot engine: pure Python, no Django, no clock, no settings.
+
+Inputs are frozen dataclasses (engine.inputs), outputs are Slot values. Selectors load the inputs
+in a constant number of queries; the engine only computes.
+"""
+
+from tenant_apps.scheduling.engine.inputs import (
+    Busy,
+    DateOverride,
+    ServiceRules,
+    SlotRequest,
+    StaffCalendar,
+    WeeklyInterval,
+)
+from tenant_apps.scheduling.engine.slots import Slot, available_slots, staff_slots
+
+__all__ = [
+    "Busy",
+    "DateOverride",
+    "ServiceRules",
+    "Slot",
+    "SlotRequest",
+    "StaffCalendar",
+    "WeeklyInterval",
+    "available_slots",
+    "staff_slots",
+]

@@ -1,0 +1,162 @@
+"""Bookable start times.
+
+A start s is bookable for a staff member when
+  1. [s, s + duration) lies inside working time (weekly hours, or that date's override) and
+     outside time off;
+  2. [s - buffer_before, s + duration + buffer_after) overlaps no existing booking widened by the
+     buffers that were in force for it (the same rule as the database's exclusion constraint);
+  3. now + min_notice <= s <= now + max_advance;
+  4. s lies on the step grid, counted in wall-clock minutes from local midnight (15 minutes: :00,
+     :15, :30, :45 local, also in half-hour zones and after a DST change).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from tenant_apps.scheduling.engine.inputs import (
+    MINUTES_PER_DAY,
+    ServiceRules,
+    SlotRequest,
+    StaffCalendar,
+)
+from tenant_apps.scheduling.engine.intervals import Span, normalize, subtract
+from tenant_apps.scheduling.engine.zones import epoch, from_epoch, offset_pieces
+
+DAY = 86400
+_EPOCH_DATE = date(1970, 1, 1)
+
+
+@dataclass(frozen=True)
+class Slot:
+    start: datetime  # UTC
+    staff_ids: tuple[int, ...]
+
+
+def _wall_spans(calendar: StaffCalendar, first_day: date, last_day: date) -> list[Span]:
+    """Working time as wall-clock seconds (local midnight of 1970-01-01 = 0), day by day."""
+    weekly: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for interval in calendar.weekly:
+        weekly[interval.weekday].append((interval.start_minute, interval.end_minute))
+    overrides = {o.day: o.intervals for o in calendar.overrides}
+    spans: list[Span] = []
+    day = first_day
+    while day <= last_day:
+        rules = overrides[day] if day in overrides else weekly.get(day.weekday(), ())
+        base = (day - _EPOCH_DATE).days * DAY
+        for start_minute, end_minute in rules:
+            spans.append((base + start_minute * 60, base + min(end_minute, MINUTES_PER_DAY) * 60))
+        day += timedelta(days=1)
+    return normalize(spans)
+
+
+def _working_instants(
+    calendar: StaffCalendar, pieces: list[tuple[int, int, int]], start: int, end: int
+) -> list[Span]:
+    first_offset = min(p[2] for p in pieces)
+    last_offset = max(p[2] for p in pieces)
+    first_day = from_epoch(start + first_offset).date() - timedelta(days=1)
+    last_day = from_epoch(end + last_offset).date() + timedelta(days=1)
+    wall = _wall_spans(calendar, first_day, last_day)
+    instants: list[Span] = []
+    for piece_start, piece_end, offset in pieces:
+        for wall_start, wall_end in wall:
+            lo = max(wall_start - offset, piece_start)
+            hi = min(wall_end - offset, piece_end)
+            if lo < hi:
+                instants.append((lo, hi))
+    return normalize(instants)
+
+
+def _allowed_starts(free: list[Span], blocked: list[Span], duration: int) -> list[Span]:
+    """Closed ranges [lo, hi] of starts s with [s, s+duration) inside a free span and s in no
+    blocked open range (a, b)."""
+    candidates = [(lo, hi - duration) for lo, hi in free if hi - lo >= duration]
+    result: list[Span] = []
+    j = 0
+    for lo, hi in candidates:
+        while j < len(blocked) and blocked[j][1] <= lo:
+            j += 1
+        k = j
+        cursor = lo
+        while k < len(blocked) and blocked[k][0] < hi and cursor <= hi:
+            a, b = blocked[k]
+            if a >= cursor:
+                result.append((cursor, a))  # closed at a: s = a touches, never overlaps
+            cursor = max(cursor, b)
+            k += 1
+        if cursor <= hi:
+            result.append((cursor, hi))
+    return result
+
+
+def _next_on_grid(wall: int, step: int) -> int:
+    """The first wall-clock second >= wall on the grid (the grid restarts at each midnight)."""
+    day_base = wall - wall % DAY
+    offset_in_day = -(-(wall - day_base) // step) * step
+    return day_base + offset_in_day if offset_in_day < DAY else day_base + DAY
+
+
+def _grid_points(spans: list[Span], pieces: list[tuple[int, int, int]], step: int) -> list[int]:
+    """Starts on the wall-clock grid inside closed spans (all seconds since the epoch)."""
+    points: list[int] = []
+    for lo, hi in spans:
+        for piece_start, piece_end, offset in pieces:
+            a, b = max(lo, piece_start), min(hi, piece_end - 1)
+            if a > b:
+                continue
+            wall = _next_on_grid(a + offset, step)
+            while wall - offset <= b:
+                points.append(wall - offset)
+                wall = (
+                    _next_on_grid(wall + step, step)
+                    if (wall % DAY) + step < DAY
+                    else (wall - wall % DAY + DAY)
+                )
+    return points
+
+
+def staff_slots(calendar: StaffCalendar, rules: ServiceRules, request: SlotRequest) -> list[int]:
+    """Bookable starts for one staff member, as sorted epoch seconds."""
+    duration = int(rules.duration.total_seconds())
+    before = int(rules.buffer_before.total_seconds())
+    after = int(rules.buffer_after.total_seconds())
+    step = int(rules.step.total_seconds())
+    now = epoch(request.now)
+    start = max(epoch(request.range_start), now + int(rules.min_notice.total_seconds()))
+    end = min(epoch(request.range_end), now + int(rules.max_advance.total_seconds()) + 1)
+    if start >= end:
+        return []
+    horizon_end = end + duration  # an appointment may run past the range's end
+    pieces = offset_pieces(calendar.timezone, start - DAY, horizon_end + DAY)
+    working = _working_instants(calendar, pieces, start, horizon_end)
+    time_off = normalize((epoch(a), epoch(b)) for a, b in calendar.time_off)
+    free = subtract(working, time_off)
+    # A busy booking [p0, p1) widened by its buffers blocks starts s in the open range
+    # (p0 - duration - after, p1 + before): exactly the starts whose widened span overlaps it.
+    blocked = normalize(
+        (
+            (
+                epoch(b.start) - int(b.buffer_before.total_seconds()) - duration - after,
+                epoch(b.end) + int(b.buffer_after.total_seconds()) + before,
+            )
+            for b in calendar.busy
+        ),
+        merge_touching=False,  # open ranges: a start exactly between two of them is bookable
+    )
+    allowed = _allowed_starts(free, blocked, duration)
+    window = [(max(lo, start), min(hi, end - 1)) for lo, hi in allowed]
+    window = [(lo, hi) for lo, hi in window if lo <= hi]
+    return sorted(set(_grid_points(window, pieces, step)))
+
+
+def available_slots(rules: ServiceRules, request: SlotRequest) -> list[Slot]:
+    """Bookable starts over every staff member in the request ("any staff" when several); each
+    slot lists who is free, in the order the staff were given."""
+    free_by_start: dict[int, list[int]] = defaultdict(list)
+    for calendar in request.staff:
+        for start in staff_slots(calendar, rules, request):
+            free_by_start[start].append(calendar.staff_id)
+    return [Slot(from_epoch(s), tuple(ids)) for s, ids in sorted(free_by_start.items())]
