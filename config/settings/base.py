@@ -46,6 +46,8 @@ SHARED_APPS = [
 TENANT_APPS = [
     "tenant_apps.studio",
     "tenant_apps.customers",
+    "tenant_apps.catalog",
+    "tenant_apps.scheduling",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -76,6 +78,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "shared_apps.core.middleware.LogContextMiddleware",
     "tenants.middleware.TenantStatusMiddleware",
+    "shared_apps.console.middleware.ImpersonationMiddleware",
 ]
 
 TEMPLATES = [

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class CatalogConfig(AppConfig):
+    """What a studio sells and who performs it: services, staff, booking pages."""
+
+    name = "tenant_apps.catalog"
+    label = "catalog"
