@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("tenant_apps.studio.urls")),
     path("accounts/", include("shared_apps.accounts.urls")),
+    path("console-session/", include("shared_apps.console.urls_impersonation")),
     path("api/v1/", include("tenant_apps.studio.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -13,8 +13,18 @@ class RequestContextFilter(logging.Filter):
 
         record.request_id = request_id_var.get()
         record.schema = schema_var.get()
+        if record.schema == "-":
+            # Outside a request (Celery tasks, commands) the active schema is the context.
+            record.schema = _active_schema()
         record.user = user_var.get()
         return True
+
+
+def _active_schema() -> str:
+    from django.db import connection
+
+    # An attribute of this thread's connection wrapper: no query, no connection opened.
+    return getattr(connection, "schema_name", None) or "-"
 
 
 def build_logging(*, json_output: bool, level: str) -> dict[str, Any]:
@@ -25,11 +35,12 @@ def build_logging(*, json_output: bool, level: str) -> dict[str, Any]:
         structlog.stdlib.ExtraAdder(),
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
-    renderer: Any = (
-        structlog.processors.JSONRenderer()
-        if json_output
-        else structlog.dev.ConsoleRenderer(colors=False)
-    )
+    renderer: Any
+    if json_output:
+        # JSON cannot carry a traceback object: render it to text under "exception".
+        renderer = [structlog.processors.format_exc_info, structlog.processors.JSONRenderer()]
+    else:
+        renderer = [structlog.dev.ConsoleRenderer(colors=False)]
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -40,7 +51,7 @@ def build_logging(*, json_output: bool, level: str) -> dict[str, Any]:
                 "processors": [
                     _copy_context_fields,
                     structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-                    renderer,
+                    *renderer,
                 ],
                 "foreign_pre_chain": pre_chain,
             }
@@ -54,6 +65,10 @@ def build_logging(*, json_output: bool, level: str) -> dict[str, Any]:
         },
         "root": {"handlers": ["console"], "level": level},
         "loggers": {
+            # Django's default config gives "django" handlers of its own (a plain console one
+            # in DEBUG, mail to ADMINS otherwise): every line would be written twice. One
+            # handler, on root, for everything.
+            "django": {"handlers": [], "level": level, "propagate": True},
             "django.db.backends": {"level": "WARNING"},
             "django_tenants_smart_executor": {"level": "ERROR"},
         },
@@ -66,4 +81,6 @@ def _copy_context_fields(logger: Any, method: str, event: dict[str, Any]) -> dic
         event.setdefault("logger", record.name)
         for field in ("request_id", "schema", "user"):
             event.setdefault(field, getattr(record, field, "-"))
+        # Django passes the request object as an extra; its repr is noise in a log line.
+        event.pop("request", None)
     return event

@@ -6,7 +6,9 @@ import re
 import uuid
 from collections.abc import Callable
 
+from django.core.signals import request_finished
 from django.db import connection
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
 from shared_apps.core.health import healthz, readyz
@@ -16,7 +18,11 @@ _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,128}$")
 
 
 class RequestIdMiddleware:
-    """Every response carries X-Request-ID: the caller's when it is sane, else a new one."""
+    """Every response carries X-Request-ID: the caller's when it is sane, else a new one.
+
+    The log context is cleared when the request is finished, not when this middleware returns:
+    Django writes its "Not Found" / "Forbidden" lines for 4xx responses after the whole
+    middleware chain has returned, and those lines must still carry the request id."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -25,15 +31,24 @@ class RequestIdMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
-        token = request_id_var.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            request_id_var.reset(token)
-            schema_var.set("-")
-            user_var.set("-")
+        _clear_log_context()
+        request_id_var.set(request_id)
+        response = self.get_response(request)
         response["X-Request-ID"] = request_id
         return response
+
+
+def _clear_log_context() -> None:
+    request_id_var.set("-")
+    schema_var.set("-")
+    user_var.set("-")
+
+
+@receiver(request_finished, dispatch_uid="core.clear_log_context")
+def _request_finished(**kwargs: object) -> None:
+    # Sent when the server closes the response, after Django's own request logging: lines
+    # written between requests (same thread under WSGI) carry no stale request id or user.
+    _clear_log_context()
 
 
 class HealthCheckMiddleware:

@@ -31,6 +31,9 @@ class WeeklyHours(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.staff_id} day {self.weekday} {self.start_minute}-{self.end_minute}"
+
 
 class DateOverride(models.Model):
     """Other hours on one date (several rows: several intervals), or closed (no minutes)."""
@@ -49,6 +52,9 @@ class DateOverride(models.Model):
                 name="date_override_closed_or_valid_interval",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.staff_id} {self.date} {self.start_minute}-{self.end_minute}"
 
     @property
     def is_closed(self) -> bool:
@@ -168,6 +174,9 @@ class AppointmentActivity(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.appointment_id} {self.action}"
+
 
 class IdempotencyRecord(models.Model):
     """The first answer to a request made with an Idempotency-Key, replayed for repeats."""
@@ -183,3 +192,6 @@ class IdempotencyRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["scope", "key"], name="idempotency_unique_scope_key")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"

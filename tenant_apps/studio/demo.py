@@ -78,5 +78,5 @@ def demo_seed() -> Tenant:
     )
     Membership.objects.get_or_create(user=owner, tenant=tenant, defaults={"role": Role.OWNER})
     Membership.objects.get_or_create(user=staff, tenant=tenant, defaults={"role": Role.STAFF})
-    connection.set_schema_to_public()
+    connection.set_schema_to_public()  # type: ignore[attr-defined]
     return Tenant.objects.get(pk=tenant.pk)
