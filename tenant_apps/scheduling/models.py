@@ -76,6 +76,9 @@ class TimeOff(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.staff_id} off {self.start:%Y-%m-%d %H:%M}-{self.end:%Y-%m-%d %H:%M}"
+
 
 class AppointmentStatus(models.TextChoices):
     PENDING = "pending", "Pending approval"
