@@ -12,7 +12,13 @@ from tenant_apps.scheduling.engine.inputs import (
     StaffCalendar,
     WeeklyInterval,
 )
-from tenant_apps.scheduling.engine.slots import Slot, available_slots, staff_slots
+from tenant_apps.scheduling.engine.slots import (
+    Slot,
+    available_slots,
+    on_grid,
+    staff_slots,
+    within_working_time,
+)
 
 __all__ = [
     "Busy",
@@ -23,5 +29,7 @@ __all__ = [
     "StaffCalendar",
     "WeeklyInterval",
     "available_slots",
+    "on_grid",
     "staff_slots",
+    "within_working_time",
 ]

@@ -160,3 +160,20 @@ def available_slots(rules: ServiceRules, request: SlotRequest) -> list[Slot]:
         for start in staff_slots(calendar, rules, request):
             free_by_start[start].append(calendar.staff_id)
     return [Slot(from_epoch(s), tuple(ids)) for s, ids in sorted(free_by_start.items())]
+
+
+def within_working_time(calendar: StaffCalendar, start: datetime, end: datetime) -> bool:
+    """Whether [start, end) lies entirely inside the staff member's working time (weekly hours
+    or the date's override), ignoring time off and bookings."""
+    lo, hi = epoch(start), epoch(end)
+    pieces = offset_pieces(calendar.timezone, lo - DAY, hi + DAY)
+    working = _working_instants(calendar, pieces, lo, hi)
+    return any(a <= lo and hi <= b for a, b in working)
+
+
+def on_grid(timezone: str, start: datetime, step: timedelta) -> bool:
+    """Whether `start` falls on the step grid counted from local midnight."""
+    moment = epoch(start)
+    offset = offset_pieces(timezone, moment, moment + 1)[0][2]
+    wall = moment + offset
+    return (wall % DAY) % int(step.total_seconds()) == 0

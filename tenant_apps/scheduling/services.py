@@ -1,0 +1,378 @@
+"""Writes for appointments: create, reschedule, status changes, notes.
+
+Every write re-checks availability inside its transaction with the staff member's row locked
+(so concurrent bookings for one person queue up), and the exclusion constraint stays the last
+word: a 23P01 violation becomes the same clean 409 as the re-check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from shared_apps.accounts.models import User
+from tenant_apps.catalog.models import Service, StaffMember
+from tenant_apps.customers.models import Customer
+from tenant_apps.scheduling import errors
+from tenant_apps.scheduling.availability import staff_calendars_load
+from tenant_apps.scheduling.engine import on_grid, within_working_time
+from tenant_apps.scheduling.models import (
+    Appointment,
+    AppointmentActivity,
+    AppointmentSource,
+    AppointmentStatus,
+)
+from tenant_apps.scheduling.references import reference_new
+
+EXCLUSION_VIOLATION = "23P01"
+
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    AppointmentStatus.PENDING: frozenset(
+        {AppointmentStatus.CONFIRMED, AppointmentStatus.REJECTED, AppointmentStatus.CANCELLED}
+    ),
+    AppointmentStatus.CONFIRMED: frozenset(
+        {AppointmentStatus.CANCELLED, AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW}
+    ),
+    AppointmentStatus.REJECTED: frozenset(),
+    AppointmentStatus.CANCELLED: frozenset(),
+    AppointmentStatus.COMPLETED: frozenset(),
+    AppointmentStatus.NO_SHOW: frozenset(),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a change: a signed-in user, a customer on a public page, or an integration."""
+
+    label: str
+    user: User | None = None
+
+    @classmethod
+    def for_user(cls, user: User) -> Actor:
+        return cls(label=user.get_full_name(), user=user)
+
+
+@dataclass(frozen=True)
+class BookingChecks:
+    """Which availability rules a write enforces (owners may book off the public grid and, when
+    they say so explicitly, outside working hours; nobody may overlap)."""
+
+    enforce_notice_and_horizon: bool = True
+    enforce_grid: bool = True
+    allow_outside_hours: bool = False
+
+
+PUBLIC_CHECKS = BookingChecks()
+OWNER_CHECKS = BookingChecks(enforce_notice_and_horizon=False, enforce_grid=False)
+
+
+def _is_exclusion_violation(exc: IntegrityError) -> bool:
+    return getattr(exc.__cause__, "sqlstate", None) == EXCLUSION_VIOLATION
+
+
+def booking_problem(
+    *,
+    service: Service,
+    staff: StaffMember,
+    start: datetime,
+    now: datetime,
+    studio_timezone: str,
+    checks: BookingChecks,
+    exclude_appointment_id: int | None = None,
+) -> str | None:
+    """The reason code why `staff` can't take `service` at `start`, or None if they can."""
+    end = start + timedelta(minutes=service.duration_minutes)
+    if checks.enforce_notice_and_horizon:
+        if start < now + timedelta(minutes=service.min_notice_minutes):
+            return errors.TOO_SOON
+        if start > now + timedelta(days=service.max_advance_days):
+            return errors.TOO_FAR
+    (calendar,) = staff_calendars_load(
+        staff=[staff],
+        studio_timezone=studio_timezone,
+        start=start,
+        end=end,
+        exclude_appointment_id=exclude_appointment_id,
+    )
+    if any(off_start < end and off_end > start for off_start, off_end in calendar.time_off):
+        return errors.STAFF_TIME_OFF
+    if not checks.allow_outside_hours and not within_working_time(calendar, start, end):
+        return errors.OUTSIDE_HOURS
+    blocked_start = start - timedelta(minutes=service.buffer_before_minutes)
+    blocked_end = end + timedelta(minutes=service.buffer_after_minutes)
+    if any(b.start < blocked_end and b.end > blocked_start for b in calendar.busy):
+        return errors.SLOT_TAKEN
+    if checks.enforce_grid and not on_grid(
+        calendar.timezone, start, timedelta(minutes=service.slot_step_minutes)
+    ):
+        return errors.OFF_GRID
+    return None
+
+
+def _snapshot(appointment: Appointment) -> dict[str, Any]:
+    return {
+        "status": appointment.status,
+        "staff_id": appointment.staff_id,
+        "start": appointment.start.isoformat(),
+        "end": appointment.end.isoformat(),
+        "status_reason": appointment.status_reason,
+        "owner_notes": appointment.owner_notes,
+    }
+
+
+def _log(
+    appointment: Appointment,
+    actor: Actor,
+    action: str,
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> None:
+    AppointmentActivity.objects.create(
+        appointment=appointment,
+        actor=actor.user,
+        actor_label=actor.label,
+        action=action,
+        before=before,
+        after=after,
+    )
+
+
+def _lock_staff(*staff_ids: int) -> None:
+    # Ordered by id so two writes that lock the same pair never deadlock.
+    list(
+        StaffMember.objects.select_for_update()
+        .filter(pk__in=sorted(set(staff_ids)))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _apply_times(appointment: Appointment, service: Service, start: datetime) -> None:
+    appointment.start = start
+    appointment.end = start + timedelta(minutes=service.duration_minutes)
+    appointment.buffer_before = timedelta(minutes=service.buffer_before_minutes)
+    appointment.buffer_after = timedelta(minutes=service.buffer_after_minutes)
+    appointment.blocked_start = appointment.start - appointment.buffer_before
+    appointment.blocked_end = appointment.end + appointment.buffer_after
+
+
+def _pick_staff(
+    *,
+    service: Service,
+    start: datetime,
+    now: datetime,
+    studio_timezone: str,
+    checks: BookingChecks,
+) -> StaffMember:
+    """ "Any staff": the first bookable staff member (by name) who is free."""
+    candidates = list(service.staff.filter(is_bookable=True).order_by("display_name", "pk"))
+    if not candidates:
+        raise errors.slot_unavailable(errors.OUTSIDE_HOURS)
+    problems = []
+    for member in candidates:
+        problem = booking_problem(
+            service=service,
+            staff=member,
+            start=start,
+            now=now,
+            studio_timezone=studio_timezone,
+            checks=checks,
+        )
+        if problem is None:
+            return member
+        problems.append(problem)
+    # Report the most telling reason: taken beats the rest when someone works then.
+    for code in (errors.TOO_SOON, errors.TOO_FAR, errors.OFF_GRID, errors.SLOT_TAKEN):
+        if code in problems:
+            raise errors.slot_unavailable(code)
+    raise errors.slot_unavailable(problems[0])
+
+
+def appointment_create(
+    *,
+    service: Service,
+    staff: StaffMember | None,
+    customer: Customer,
+    start: datetime,
+    source: AppointmentSource,
+    actor: Actor,
+    now: datetime,
+    studio_timezone: str,
+    checks: BookingChecks = PUBLIC_CHECKS,
+    answers: dict[str, Any] | None = None,
+    customer_note: str = "",
+    owner_notes: str = "",
+) -> Appointment:
+    if not service.is_active:
+        raise errors.StaffCannotPerformServiceError(
+            "This service is not bookable.", errors={"service": ["This service is not active."]}
+        )
+    if staff is not None and not service.staff.filter(pk=staff.pk).exists():
+        raise errors.StaffCannotPerformServiceError(
+            errors={"staff": ["This staff member does not perform this service."]}
+        )
+    try:
+        with transaction.atomic():
+            if staff is None:
+                staff = _pick_staff(
+                    service=service,
+                    start=start,
+                    now=now,
+                    studio_timezone=studio_timezone,
+                    checks=checks,
+                )
+            _lock_staff(staff.pk)
+            problem = booking_problem(
+                service=service,
+                staff=staff,
+                start=start,
+                now=now,
+                studio_timezone=studio_timezone,
+                checks=checks,
+            )
+            if problem is not None:
+                raise errors.slot_unavailable(problem)
+            appointment = Appointment(
+                reference=reference_new(),
+                service=service,
+                staff=staff,
+                customer=customer,
+                status=(
+                    AppointmentStatus.PENDING
+                    if service.requires_approval
+                    else AppointmentStatus.CONFIRMED
+                ),
+                source=source,
+                answers=answers or {},
+                customer_note=customer_note,
+                owner_notes=owner_notes,
+                price=service.price,
+                currency=service.currency,
+                created_by=actor.user,
+            )
+            _apply_times(appointment, service, start)
+            appointment.save()
+            _log(appointment, actor, "created", {}, _snapshot(appointment))
+    except IntegrityError as exc:
+        if _is_exclusion_violation(exc):
+            raise errors.slot_unavailable(errors.SLOT_TAKEN) from exc
+        raise
+    return appointment
+
+
+def appointment_reschedule(
+    *,
+    appointment: Appointment,
+    start: datetime,
+    staff: StaffMember | None,
+    actor: Actor,
+    now: datetime,
+    studio_timezone: str,
+    checks: BookingChecks = OWNER_CHECKS,
+) -> Appointment:
+    if appointment.status not in (AppointmentStatus.PENDING, AppointmentStatus.CONFIRMED):
+        raise errors.InvalidTransitionError(
+            f"A {appointment.get_status_display().lower()} appointment can't be moved."
+        )
+    service = appointment.service
+    target = staff or appointment.staff
+    if target.pk != appointment.staff_id and not service.staff.filter(pk=target.pk).exists():
+        raise errors.StaffCannotPerformServiceError(
+            errors={"staff": ["This staff member does not perform this service."]}
+        )
+    before = _snapshot(appointment)
+    try:
+        with transaction.atomic():
+            _lock_staff(appointment.staff_id, target.pk)
+            locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
+            problem = booking_problem(
+                service=service,
+                staff=target,
+                start=start,
+                now=now,
+                studio_timezone=studio_timezone,
+                checks=checks,
+                exclude_appointment_id=locked.pk,
+            )
+            if problem is not None:
+                raise errors.slot_unavailable(problem)
+            locked.staff = target
+            _apply_times(locked, service, start)
+            locked.save(
+                update_fields=[
+                    "staff",
+                    "start",
+                    "end",
+                    "buffer_before",
+                    "buffer_after",
+                    "blocked_start",
+                    "blocked_end",
+                    "updated_at",
+                ]
+            )
+            _log(locked, actor, "rescheduled", before, _snapshot(locked))
+    except IntegrityError as exc:
+        if _is_exclusion_violation(exc):
+            raise errors.slot_unavailable(errors.SLOT_TAKEN) from exc
+        raise
+    return locked
+
+
+def appointment_transition(
+    *,
+    appointment: Appointment,
+    to_status: str,
+    actor: Actor,
+    now: datetime,
+    studio_timezone: str,
+    reason: str = "",
+) -> Appointment:
+    """Confirm, reject, cancel, complete or mark a no-show; only the allowed transitions."""
+    with transaction.atomic():
+        locked = (
+            Appointment.objects.select_for_update()
+            .select_related("service", "staff")
+            .get(pk=appointment.pk)
+        )
+        if to_status not in ALLOWED_TRANSITIONS.get(locked.status, frozenset()):
+            raise errors.InvalidTransitionError(
+                f"A {locked.get_status_display().lower()} appointment can't become "
+                f"{AppointmentStatus(to_status).label.lower()}."
+                if to_status in AppointmentStatus.values
+                else "Unknown status."
+            )
+        if to_status == AppointmentStatus.CONFIRMED:
+            # Hours or time off may have changed since the request was made.
+            problem = booking_problem(
+                service=locked.service,
+                staff=locked.staff,
+                start=locked.start,
+                now=now,
+                studio_timezone=studio_timezone,
+                checks=OWNER_CHECKS,
+                exclude_appointment_id=locked.pk,
+            )
+            if problem is not None:
+                raise errors.slot_unavailable(problem)
+        before = _snapshot(locked)
+        locked.status = to_status
+        if reason:
+            locked.status_reason = reason
+        locked.save(update_fields=["status", "status_reason", "updated_at"])
+        _log(locked, actor, f"status:{to_status}", before, _snapshot(locked))
+    return locked
+
+
+def appointment_notes_update(
+    *, appointment: Appointment, owner_notes: str, actor: Actor
+) -> Appointment:
+    with transaction.atomic():
+        locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        before = _snapshot(locked)
+        locked.owner_notes = owner_notes
+        locked.save(update_fields=["owner_notes", "updated_at"])
+        _log(locked, actor, "notes", before, _snapshot(locked))
+    return locked
