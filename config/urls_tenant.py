@@ -9,6 +9,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/", include("shared_apps.accounts.urls")),
     path("console-session/", include("shared_apps.console.urls_impersonation")),
     path("api/v1/", include("tenant_apps.studio.api_urls")),
+    path("api/v1/", include("tenant_apps.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

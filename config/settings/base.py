@@ -41,6 +41,7 @@ SHARED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_htmx",
+    "django_filters",
 ]
 # Apps whose tables live in every studio schema.
 TENANT_APPS = [
@@ -195,6 +196,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "shared_apps.core.problems.api_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "StudioBook API",
