@@ -12,7 +12,10 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.module_loading import import_string
+from django_tenants.utils import schema_context
 from django.utils import timezone
 
 from billing.models import Plan
@@ -102,6 +105,7 @@ def tenant_provision(*, details: StudioDetails, owner: User) -> Tenant:
             Domain.objects.create(domain=studio_host(details.slug), tenant=tenant, is_primary=True)
             _create_schema(tenant)
             _add_owner(tenant, owner)
+            _run_setup_hooks(tenant)
     except IntegrityError as exc:
         raise SlugTakenError(
             "This subdomain is taken. Please choose another.",
@@ -116,6 +120,15 @@ def tenant_provision(*, details: StudioDetails, owner: User) -> Tenant:
 
 def _create_schema(tenant: Tenant) -> None:
     tenant.create_schema(check_if_exists=False, verbosity=0)
+
+
+def _run_setup_hooks(tenant: Tenant) -> None:
+    """Studio defaults owned by tenant apps (a default booking page, ...), run inside the new
+    schema and the same transaction. Named in settings so this public-schema package never
+    imports tenant apps."""
+    with schema_context(tenant.schema_name):
+        for hook in settings.TENANT_SETUP_HOOKS:
+            import_string(hook)(tenant=tenant)
 
 
 def _add_owner(tenant: Tenant, owner: User) -> None:

@@ -52,6 +52,9 @@ TENANT_APPS = [
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
+# Called as hook(tenant=...) inside a new studio's schema while it is provisioned.
+TENANT_SETUP_HOOKS = ["tenant_apps.catalog.setup.default_booking_page_create"]
+
 TENANT_MODEL = "tenants.Tenant"
 TENANT_DOMAIN_MODEL = "tenants.Domain"
 PUBLIC_SCHEMA_URLCONF = "config.urls_public"
