@@ -1,0 +1,54 @@
+"""The studio's REST API (v1): the API root and the studio's profile."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
+
+from tenant_apps.studio.permissions import IsStudioMember
+from tenant_apps.studio.selectors import studio_get
+from tenant_apps.studio.serializers import (
+    ApiRootSerializer,
+    ProblemSerializer,
+    StudioProfileSerializer,
+)
+
+
+class ApiRootApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="api_root",
+        summary="List the API's endpoints",
+        responses={200: ApiRootSerializer},
+        tags=["api"],
+    )
+    def get(self, request: Request) -> Response:
+        data = {
+            "studio": reverse("api:studio", request=request),
+            "schema": reverse("api-schema", request=request),
+            "docs": reverse("api-docs", request=request),
+        }
+        return Response(ApiRootSerializer(data).data)
+
+
+class StudioProfileApi(APIView):
+    permission_classes = [IsStudioMember]
+
+    @extend_schema(
+        operation_id="studio_retrieve",
+        summary="This studio's profile",
+        responses={
+            200: StudioProfileSerializer,
+            403: OpenApiResponse(ProblemSerializer, description="Not signed in"),
+            404: OpenApiResponse(ProblemSerializer, description="Not a member of this studio"),
+        },
+        tags=["studio"],
+    )
+    def get(self, request: Request) -> Response:
+        studio = studio_get(tenant=request.tenant)  # type: ignore[attr-defined]
+        return Response(StudioProfileSerializer(studio).data)
