@@ -8,6 +8,7 @@ hosts involved, so a suspension or a new domain takes effect on the next request
 from __future__ import annotations
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -37,7 +38,11 @@ def tenant_for_host(hostname: str) -> Tenant | None:
 
 
 def forget_hosts(hostnames: list[str]) -> None:
-    cache.delete_many([_key(h.lower()) for h in hostnames])
+    keys = [_key(h.lower()) for h in hostnames]
+    cache.delete_many(keys)
+    # Again after commit: a request served between the change and the commit may have cached
+    # the old row.
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def forget_tenant(tenant: Tenant) -> None:

@@ -24,8 +24,9 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [PLATFORM_DOMAIN, f".{PLATFORM_
 # Public-schema apps. contenttypes and auth live here only: users are global, and permissions for
 # tenant models are created here too (create_contenttypes runs for every app on the public migrate).
 SHARED_APPS = [
-    "django_tenants",
+    # Before django_tenants so our delete_tenant command (audited, confirmed) wins over its own.
     "tenants",
+    "django_tenants",
     "billing",
     "shared_apps.core",
     "shared_apps.accounts",

@@ -10,9 +10,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
+from django.db.models import BigIntegerField, Func
+from django.db.models.functions import Cast, Extract
+
 from tenant_apps.catalog.models import Service, StaffMember
 from tenant_apps.scheduling.engine import (
-    Busy,
     DateOverride,
     ServiceRules,
     Slot,
@@ -28,6 +30,10 @@ from tenant_apps.scheduling.models import (
     WeeklyHours,
 )
 from tenant_apps.scheduling.models import DateOverride as DateOverrideRow
+
+
+def _epoch(field: str) -> Func:
+    return Cast(Extract(field, "epoch"), BigIntegerField())
 
 
 def service_rules(service: Service) -> ServiceRules:
@@ -72,7 +78,7 @@ def staff_calendars_load(
         staff_id__in=ids, start__lt=hi, end__gt=lo
     ).values_list("staff_id", "start", "end"):
         time_off[staff_id].append((t_start, t_end))
-    busy: dict[int, list[Busy]] = defaultdict(list)
+    busy: dict[int, list[tuple[int, int]]] = defaultdict(list)
     appointments = Appointment.objects.filter(
         staff_id__in=ids,
         status__in=[s.value for s in ACTIVE_STATUSES],
@@ -81,11 +87,12 @@ def staff_calendars_load(
     )
     if exclude_appointment_id is not None:
         appointments = appointments.exclude(pk=exclude_appointment_id)
-    for staff_id, b_start, b_end in appointments.values_list(
-        "staff_id", "blocked_start", "blocked_end"
-    ):
-        # The stored blocked range already includes the buffers in force for that booking.
-        busy[staff_id].append(Busy(b_start, b_end))
+    # The stored blocked range already includes the buffers in force for each booking; epoch
+    # seconds come straight from PostgreSQL (no datetime objects for thousands of rows).
+    for staff_id, b_start, b_end in appointments.annotate(
+        blocked_start_epoch=_epoch("blocked_start"), blocked_end_epoch=_epoch("blocked_end")
+    ).values_list("staff_id", "blocked_start_epoch", "blocked_end_epoch"):
+        busy[staff_id].append((b_start, b_end))
     return tuple(
         StaffCalendar(
             staff_id=member.pk,
@@ -95,7 +102,7 @@ def staff_calendars_load(
                 DateOverride(day, tuple(spans)) for day, spans in overrides[member.pk].items()
             ),
             time_off=tuple(time_off[member.pk]),
-            busy=tuple(busy[member.pk]),
+            busy_spans=tuple(busy[member.pk]),
         )
         for member in staff
     )

@@ -101,9 +101,11 @@ def booking_problem(
         return errors.STAFF_TIME_OFF
     if not checks.allow_outside_hours and not within_working_time(calendar, start, end):
         return errors.OUTSIDE_HOURS
-    blocked_start = start - timedelta(minutes=service.buffer_before_minutes)
-    blocked_end = end + timedelta(minutes=service.buffer_after_minutes)
-    if any(b.start < blocked_end and b.end > blocked_start for b in calendar.busy):
+    blocked_start = int((start - timedelta(minutes=service.buffer_before_minutes)).timestamp())
+    blocked_end = int((end + timedelta(minutes=service.buffer_after_minutes)).timestamp())
+    if any(
+        b_start < blocked_end and b_end > blocked_start for b_start, b_end in calendar.busy_spans
+    ):
         return errors.SLOT_TAKEN
     if checks.enforce_grid and not on_grid(
         calendar.timezone, start, timedelta(minutes=service.slot_step_minutes)

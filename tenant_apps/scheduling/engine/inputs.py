@@ -56,6 +56,10 @@ class StaffCalendar:
     overrides: tuple[DateOverride, ...] = ()
     time_off: tuple[tuple[datetime, datetime], ...] = ()
     busy: tuple[Busy, ...] = ()
+    # Bookings already widened by their buffers, as epoch seconds [start, end). Selectors read
+    # them straight from the database this way: thousands of datetimes cost more to convert
+    # than the whole slot computation.
+    busy_spans: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -136,14 +136,16 @@ def staff_slots(calendar: StaffCalendar, rules: ServiceRules, request: SlotReque
     free = subtract(working, time_off)
     # A busy booking [p0, p1) widened by its buffers blocks starts s in the open range
     # (p0 - duration - after, p1 + before): exactly the starts whose widened span overlaps it.
-    blocked = normalize(
+    widened = [
         (
-            (
-                epoch(b.start) - int(b.buffer_before.total_seconds()) - duration - after,
-                epoch(b.end) + int(b.buffer_after.total_seconds()) + before,
-            )
-            for b in calendar.busy
-        ),
+            epoch(b.start) - int(b.buffer_before.total_seconds()),
+            epoch(b.end) + int(b.buffer_after.total_seconds()),
+        )
+        for b in calendar.busy
+    ]
+    widened.extend(calendar.busy_spans)
+    blocked = normalize(
+        ((b_start - duration - after, b_end + before) for b_start, b_end in widened),
         merge_touching=False,  # open ranges: a start exactly between two of them is bookable
     )
     allowed = _allowed_starts(free, blocked, duration)
