@@ -1,10 +1,13 @@
 """The studio list and studio page: search, filters, pagination and live per-schema counts."""
 
 import re
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from shared_apps.console import selectors
@@ -56,24 +59,45 @@ def test_list_shows_each_studio_with_counts_from_its_own_schema(
     assert "/console/studios/platform/" not in content
 
 
-def test_appointments_column_is_a_placeholder_until_scheduling_counts_them(operator_client, alpha):
+def test_appointments_column_counts_this_months_appointments(operator_client, alpha):
+    with schema_context("alpha"):
+        _appointments_create(now=timezone.now(), this_month=2, next_month=1)
+
     content = operator_client.get("/console/").content.decode()
 
-    row = _row_for(content, "alpha")
-    assert (
-        '<td data-label="Appts this month" class="num"><span class="muted not-counted" '
-        'title="Not counted yet: appointments arrive with the scheduling module.">—</span></td>'
-    ) in row
+    assert '<td data-label="Appts this month" class="num">2</td>' in _row_for(content, "alpha")
+    assert '<td data-label="Appts this month" class="num">0</td>' in _row_for(content, "beta")
 
 
-def test_appointments_column_shows_a_registered_counter(operator_client, alpha):
-    register_usage_counter("appointments_this_month", "Appointments this month", lambda scope: 7)
-    try:
-        content = operator_client.get("/console/").content.decode()
-    finally:
-        unregister_usage_counter("appointments_this_month")
+def _appointments_create(*, now, this_month: int, next_month: int) -> None:
+    from tenant_apps.scheduling.models import Appointment, AppointmentSource, AppointmentStatus
+    from tests.factories.catalog import CustomerFactory, ServiceFactory, StaffMemberFactory
 
-    assert '<td data-label="Appts this month" class="num">7</td>' in _row_for(content, "alpha")
+    staff = StaffMemberFactory()
+    service = ServiceFactory(performers=[staff])
+    customer = CustomerFactory()
+    month_start = now.astimezone(ZoneInfo("Europe/London")).replace(
+        day=1, hour=0, minute=0, second=0, microsecond=0
+    )
+    starts = [month_start + timedelta(hours=2 * i + 1) for i in range(this_month)]
+    starts += [month_start + timedelta(days=32, hours=2 * i) for i in range(next_month)]
+    for i, start in enumerate(starts):
+        Appointment.objects.create(
+            reference=f"TEST{i:04d}",
+            service=service,
+            staff=staff,
+            customer=customer,
+            start=start,
+            end=start + timedelta(hours=1),
+            buffer_before=timedelta(0),
+            buffer_after=timedelta(0),
+            blocked_start=start,
+            blocked_end=start + timedelta(hours=1),
+            status=AppointmentStatus.CONFIRMED,
+            source=AppointmentSource.API,
+            price=0,
+            currency="GBP",
+        )
 
 
 @pytest.mark.parametrize(
@@ -147,10 +171,11 @@ def test_list_costs_two_public_queries_plus_one_visit_per_studio_shown(
     one_studio = _queries_for_a_page(1, monkeypatch)
     two_studios = _queries_for_a_page(2, monkeypatch)
 
-    # count + page (public), then per studio shown: one schema switch and one count per counter;
-    # plus the switch back to public on the next query.
-    assert one_studio == (2 + 1, 1 + 1)
-    assert two_studios == (2 + 2, 2 + 1)
+    # count + page (public), then per studio shown: one schema switch and one count per counter
+    # (customers, appointments this month); plus the switch back to public on the next query.
+    counters = 2
+    assert one_studio == (2 + counters, 1 + 1)
+    assert two_studios == (2 + 2 * counters, 2 + 1)
 
 
 def test_studio_page_shows_members_domains_counts_and_actions(operator_client, alpha, alpha_owner):

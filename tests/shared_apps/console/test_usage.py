@@ -7,6 +7,7 @@ from django_tenants.utils import schema_context
 
 from tenant_apps.customers.models import Customer
 from tenants.usage import (
+    APPOINTMENTS_THIS_MONTH,
     CUSTOMERS,
     register_usage_counter,
     studio_usage_for,
@@ -16,9 +17,9 @@ from tenants.usage import (
 )
 
 
-def test_customers_app_registers_its_counter():
+def test_tenant_apps_register_their_counters():
     assert usage_counter_registered(CUSTOMERS)
-    assert not usage_counter_registered("appointments_this_month")
+    assert usage_counter_registered(APPOINTMENTS_THIS_MONTH)
 
 
 def test_counts_are_read_from_each_studio_schema(alpha, beta):
@@ -30,7 +31,7 @@ def test_counts_are_read_from_each_studio_schema(alpha, beta):
 
     assert usage[alpha.pk].get(CUSTOMERS) == 2
     assert usage[beta.pk].get(CUSTOMERS) == 0
-    assert usage[alpha.pk].get("appointments_this_month") is None
+    assert usage[alpha.pk].get(APPOINTMENTS_THIS_MONTH) == 0
     assert connection.schema_name == "public"
 
 
