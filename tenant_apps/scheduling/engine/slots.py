@@ -100,21 +100,23 @@ def _next_on_grid(wall: int, step: int) -> int:
 
 
 def _grid_points(spans: list[Span], pieces: list[tuple[int, int, int]], step: int) -> list[int]:
-    """Starts on the wall-clock grid inside closed spans (all seconds since the epoch)."""
+    """Starts on the wall-clock grid inside closed spans (all seconds since the epoch), in
+    increasing order (spans and pieces are both sorted and disjoint)."""
     points: list[int] = []
+    uniform = DAY % step == 0  # the usual case: every midnight is on the grid anyway
     for lo, hi in spans:
         for piece_start, piece_end, offset in pieces:
             a, b = max(lo, piece_start), min(hi, piece_end - 1)
             if a > b:
                 continue
             wall = _next_on_grid(a + offset, step)
+            if uniform:
+                points.extend(range(wall - offset, b + 1, step))
+                continue
             while wall - offset <= b:
                 points.append(wall - offset)
-                wall = (
-                    _next_on_grid(wall + step, step)
-                    if (wall % DAY) + step < DAY
-                    else (wall - wall % DAY + DAY)
-                )
+                at_midnight_next = (wall % DAY) + step >= DAY
+                wall = wall - wall % DAY + DAY if at_midnight_next else wall + step
     return points
 
 
@@ -151,7 +153,7 @@ def staff_slots(calendar: StaffCalendar, rules: ServiceRules, request: SlotReque
     allowed = _allowed_starts(free, blocked, duration)
     window = [(max(lo, start), min(hi, end - 1)) for lo, hi in allowed]
     window = [(lo, hi) for lo, hi in window if lo <= hi]
-    return sorted(set(_grid_points(window, pieces, step)))
+    return _grid_points(window, pieces, step)
 
 
 def available_slots(rules: ServiceRules, request: SlotRequest) -> list[Slot]:

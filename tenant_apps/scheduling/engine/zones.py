@@ -39,8 +39,10 @@ def _transition(zone: ZoneInfo, lo: int, hi: int) -> int:
     return hi
 
 
+@lru_cache(maxsize=1024)
 def offset_pieces(zone_name: str, start: int, end: int) -> list[tuple[int, int, int]]:
-    """[(piece_start, piece_end, offset_seconds)] covering [start, end)."""
+    """[(piece_start, piece_end, offset_seconds)] covering [start, end). Cached: every staff
+    member of a request shares the zone and the range. Callers must not mutate the result."""
     zone = _zone(zone_name)
     pieces: list[tuple[int, int, int]] = []
     piece_start = start
