@@ -9,8 +9,10 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django_tenants.utils import schema_context
 
 from shared_apps.accounts.models import User
+from tenant_apps.scheduling.demo import scheduling_demo_seed
 from tenants.models import Membership, Role, Tenant
 from tenants.platform import platform_tenant_ensure
 from tenants.provisioning import StudioDetails, tenant_provision
@@ -78,5 +80,13 @@ def demo_seed() -> Tenant:
     )
     Membership.objects.get_or_create(user=owner, tenant=tenant, defaults={"role": Role.OWNER})
     Membership.objects.get_or_create(user=staff, tenant=tenant, defaults={"role": Role.STAFF})
+    with schema_context(tenant.schema_name):
+        scheduling_demo_seed(
+            studio_timezone=tenant.timezone,
+            currency=tenant.currency,
+            now=timezone.now(),
+            owner=owner,
+            staff_user=staff,
+        )
     connection.set_schema_to_public()  # type: ignore[attr-defined]
     return Tenant.objects.get(pk=tenant.pk)

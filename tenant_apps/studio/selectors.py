@@ -7,17 +7,41 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from django.urls import URLPattern, URLResolver, get_resolver
+
 from shared_apps.accounts.models import User
 from tenant_apps.customers.models import Customer
 from tenant_apps.studio.navigation import url_or_none
 from tenants.access import MANAGING_ROLES
-from tenants.models import Membership, Tenant, TenantStatus
+from tenants.models import Membership, Role, Tenant, TenantStatus
 
 
 def studio_get(*, tenant: Tenant) -> Tenant:
     """The studio's row fresh from the database (the request's copy comes from the host cache),
     with its plan."""
     return Tenant.objects.select_related("plan").get(pk=tenant.pk)
+
+
+API_PREFIX = "api/v1/"
+
+
+def api_endpoint_list(*, urlconf: str | None) -> dict[str, str]:
+    """Paths of the API's endpoints that take no path parameter, keyed by their route below
+    /api/v1/ ("studio", "services", "public/booking-pages"...), in URL configuration order."""
+    found: dict[str, str] = {}
+
+    def walk(patterns: list[URLPattern | URLResolver], prefix: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern).lstrip("^").removesuffix("$")
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, route)
+                continue
+            dynamic = any(char in route for char in "<(\\[?*+")
+            if route.startswith(API_PREFIX) and route != API_PREFIX and not dynamic:
+                found.setdefault(route.removeprefix(API_PREFIX).strip("/"), "/" + route)
+
+    walk(get_resolver(urlconf).url_patterns, "")
+    return found
 
 
 @dataclass(frozen=True)
@@ -98,7 +122,8 @@ def studio_dashboard_get(
     """Everything the dashboard shows, from data that exists today (no invented figures).
     Runs in the studio's schema (customers are counted there)."""
     can_manage = membership.role in MANAGING_ROLES
-    settings_url = url_or_none("studio:settings") if can_manage else None
+    # Only owners can change the studio's profile, so only they get the buttons that lead there.
+    settings_url = url_or_none("studio:settings") if membership.role == Role.OWNER else None
     team_count = Membership.objects.filter(tenant_id=tenant.pk).count()
     details_done = bool(tenant.contact_email and tenant.contact_phone and tenant.address)
     staff_url = url_or_none("catalog:staff_list")

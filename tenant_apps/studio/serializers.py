@@ -28,12 +28,6 @@ class ProblemSerializer(serializers.Serializer):
         return fields
 
 
-class ApiRootSerializer(serializers.Serializer):
-    studio = serializers.URLField(help_text="This studio's profile.")
-    schema = serializers.URLField(help_text="OpenAPI 3 schema of this API.")
-    docs = serializers.URLField(help_text="Interactive documentation.")
-
-
 class StudioProfileSerializer(serializers.ModelSerializer):
     plan: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="code", read_only=True, allow_null=True, help_text="Code of the current plan."

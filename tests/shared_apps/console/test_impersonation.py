@@ -10,7 +10,7 @@ from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone
 
 from shared_apps.console.models import ImpersonationSession, PlatformAuditLog
-from tenants.models import TenantStatus
+from tenants.models import Membership, Role, TenantStatus
 
 
 def _start(operator_client, extra=None, **data):
@@ -69,6 +69,17 @@ def test_handoff_signs_in_as_the_owner_on_the_studio_host(
     page = studio_browser.get("/app/")
     assert page.wsgi_request.user == alpha_owner
     assert page.wsgi_request.impersonation == session
+
+
+def test_support_session_cannot_open_the_owners_other_studios(
+    operator_client, studio_browser, alpha, beta, alpha_owner
+):
+    Membership.objects.create(user=alpha_owner, tenant=beta, role=Role.OWNER)
+    _enter_studio(studio_browser, _start(operator_client)["Location"])
+
+    response = studio_browser.get("/accounts/studios/beta/open/")
+
+    assert response.status_code == 404
 
 
 def test_expired_session_is_ended_and_signed_out_on_next_request(
