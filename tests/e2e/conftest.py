@@ -1,0 +1,142 @@
+"""Browser tests: a real server (uvicorn) on the test database, driven by headless Chromium.
+
+The server is another process, so what it writes is committed: these tests are not wrapped in a
+rolled-back transaction. They must clean up what they create (see each test), and they never
+flush: a flush on public would wipe the session's studios (tests/conftest.py).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from playwright.sync_api import Page, sync_playwright
+
+ARTIFACTS = Path(settings.BASE_DIR) / "tests" / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    port: int
+
+    @property
+    def platform_url(self) -> str:
+        return f"http://localhost:{self.port}"
+
+    def studio_url(self, slug: str, path: str = "/") -> str:
+        return f"http://{slug}.localhost:{self.port}{path}"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited early:\n{log.read_text()[-4000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"the server did not start:\n{log.read_text()[-4000:]}")
+
+
+@pytest.fixture(scope="session")
+def uvicorn_server(django_db_setup: None) -> Iterator[LiveServer]:
+    """uvicorn serving config.asgi on the test database (the one pytest-django created, with the
+    session's studios). Celery stays eager (test settings), so provisioning runs in the server
+    right after the sign-up commits."""
+    port = _free_port()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log = ARTIFACTS / "e2e_server.log"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        # The test settings use POSTGRES_DB as the database NAME: pass the test database itself.
+        "POSTGRES_DB": str(connection.settings_dict["NAME"]),
+        "PLATFORM_PORT": str(port),
+    }
+    uvicorn = Path(settings.BASE_DIR) / ".venv" / "bin" / "uvicorn"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [
+                str(uvicorn),
+                "config.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_until_up(f"http://127.0.0.1:{port}/healthz", process, log)
+        yield LiveServer(port=port)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+@contextmanager
+def chromium_page(**context_options: Any) -> Iterator[Page]:
+    """A page in a fresh headless Chromium. Playwright's sync API runs an event loop in this
+    thread, which Django counts as an async context: do database work before or after the
+    `with` block, never inside it."""
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            context = browser.new_context(**context_options)
+            yield context.new_page()
+            context.close()
+        finally:
+            browser.close()
+
+
+DESKTOP = {"viewport": {"width": 1280, "height": 860}, "timezone_id": "UTC"}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+    "timezone_id": "Europe/Berlin",
+}
