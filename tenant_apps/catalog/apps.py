@@ -6,3 +6,6 @@ class CatalogConfig(AppConfig):
 
     name = "tenant_apps.catalog"
     label = "catalog"
+
+    def ready(self) -> None:
+        from tenant_apps.catalog import integrity  # noqa: F401  (registers the receiver)

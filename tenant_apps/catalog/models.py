@@ -24,12 +24,16 @@ class StaffMember(models.Model):
     email = models.EmailField(blank=True)
     color = models.CharField(max_length=7, default="#4f6ef7", validators=[COLOR_VALIDATOR])
     is_bookable = models.BooleanField(default=True)
-    # Optional: the platform account this person signs in with (public schema).
+    # Optional: the platform account this person signs in with. Users live in the public
+    # schema and studio tables in each studio's schema, so this is a reference without a
+    # database constraint and without ORM cascades (Django's deletion collector would look for
+    # this table from the public schema, where it does not exist).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
     # Empty: the studio's timezone applies.

@@ -126,7 +126,13 @@ class Appointment(models.Model):
     price = models.DecimalField(max_digits=10, decimal_places=2)
     currency = models.CharField(max_length=3)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        # Public-schema users: no constraint or cascade across schemas (see StaffMember.user).
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -166,7 +172,13 @@ class AppointmentActivity(models.Model):
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="activity")
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        # Public-schema users: no constraint or cascade across schemas (see StaffMember.user).
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     actor_label = models.CharField(max_length=200)
     action = models.CharField(max_length=40)
