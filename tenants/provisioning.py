@@ -14,9 +14,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tenants.utils import schema_context
-from django.utils import timezone
 
 from billing.models import Plan
 from shared_apps.accounts.models import User
