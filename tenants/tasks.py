@@ -16,10 +16,10 @@ from typing import Any
 
 from celery import shared_task
 from django.core.cache import cache
-from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
+from tenants.db import current_schema
 from tenants.models import BLOCKED_STATUSES, Tenant, TenantStatus
 from tenants.task_context import enqueue_in_schema
 from tenants.usage import usage_counters, usage_scope_for
@@ -49,7 +49,7 @@ def usage_snapshot_cache_key(schema_name: str) -> str:
 
 def usage_snapshot_measure() -> UsageSnapshot:
     """Every registered usage counter of the studio whose schema is active."""
-    schema_name = connection.schema_name
+    schema_name = current_schema()
     if schema_name == get_public_schema_name():
         raise NotInStudioSchemaError("usage is measured in a studio's schema, not on public")
     # Loaded, not taken from connection.tenant: schema_context() activates a stand-in without

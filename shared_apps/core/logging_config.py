@@ -11,11 +11,12 @@ class RequestContextFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         from shared_apps.core.request_context import request_id_var, schema_var, user_var
 
-        record.request_id = request_id_var.get()
-        record.schema = schema_var.get()
-        if record.schema == "-":
+        schema = schema_var.get()
+        if schema == "-":
             # Outside a request (Celery tasks, commands) the active schema is the context.
-            record.schema = _active_schema()
+            schema = _active_schema()
+        record.request_id = request_id_var.get()
+        record.schema = schema
         record.user = user_var.get()
         return True
 
