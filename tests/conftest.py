@@ -21,6 +21,7 @@ from shared_apps.accounts.models import User
 from tenants.models import Tenant
 from tenants.platform import platform_tenant_ensure
 from tenants.provisioning import StudioDetails, tenant_provision
+from tenants.resolution import local_memo_reset
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 STUDIOS = {
@@ -48,6 +49,7 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
 def _clean_cache_and_schema() -> Iterator[None]:
     """Every test starts on public with an empty cache (throttles, host lookups)."""
     cache.clear()
+    local_memo_reset()
     connection.set_schema_to_public()
     yield
     connection.set_schema_to_public()

@@ -14,6 +14,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES["default"]["KEY_PREFIX"] = "sbtest"
 CACHES["default"]["LOCATION"] = f"{_redis}/{_redis_db}"
+REDIS_URL = f"{_redis}/{_redis_db}"
 CELERY_BROKER_URL = f"{_redis}/{_redis_db + 1}"
 CELERY_RESULT_BACKEND = f"{_redis}/{_redis_db + 2}"
 CHANNEL_LAYERS = {

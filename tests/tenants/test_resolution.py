@@ -57,3 +57,46 @@ def test_every_response_carries_request_id(platform_client):
     assert response["X-Request-ID"] == "abc12345-trace"
     other = platform_client.get("/healthz", HTTP_X_REQUEST_ID="bad id with spaces")
     assert len(other["X-Request-ID"]) == 32
+
+
+def test_warm_lookup_is_served_by_the_process_memo_without_redis(alpha, monkeypatch):
+    from tenants import resolution
+
+    assert resolution.local_memo_wait_until_listening()
+    tenant_for_host("alpha.localhost")  # warms Redis and the memo
+
+    def no_redis(*args, **kwargs):
+        raise AssertionError("the shared cache was read")
+
+    monkeypatch.setattr(resolution.cache, "get", no_redis)
+    with CaptureQueriesContext(connection) as queries:
+        tenant = tenant_for_host("alpha.localhost")
+    assert tenant.pk == alpha.pk and len(queries) == 0
+
+
+def test_callers_get_their_own_copy(alpha):
+    first = tenant_for_host("alpha.localhost")
+    first.name = "Changed but not saved"
+    assert tenant_for_host("alpha.localhost").name == "Alpha Pilates"
+
+
+def test_another_process_announcement_drops_the_memo_entry(alpha):
+    """A change saved by another process reaches this one over pub/sub."""
+    import time
+
+    import redis
+    from django.conf import settings
+
+    from tenants import resolution
+
+    assert resolution.local_memo_wait_until_listening()
+    tenant_for_host("alpha.localhost")
+    assert resolution._memo.get("alpha.localhost")[0] is True
+
+    redis.Redis.from_url(settings.REDIS_URL).publish(
+        resolution.INVALIDATION_CHANNEL, "alpha.localhost"
+    )
+    deadline = time.monotonic() + 2
+    while resolution._memo.get("alpha.localhost")[0] and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert resolution._memo.get("alpha.localhost")[0] is False
