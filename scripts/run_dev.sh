@@ -3,6 +3,7 @@
 # Ctrl-C stops every process started here.
 set -u
 BIN=.venv/bin
+mkdir -p var
 pids=()
 cleanup() {
   trap - INT TERM EXIT
