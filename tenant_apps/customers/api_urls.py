@@ -1,3 +1,11 @@
-from django.urls import URLPattern, URLResolver
+"""/api/v1/ routes of customers."""
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from django.urls import URLPattern, URLResolver
+from rest_framework.routers import SimpleRouter
+
+from tenant_apps.customers.api import CustomerViewSet
+
+router = SimpleRouter()
+router.register("customers", CustomerViewSet, basename="customer")
+
+urlpatterns: list[URLPattern | URLResolver] = list(router.urls)
