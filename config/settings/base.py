@@ -215,6 +215,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets used by several components get one stable name (no hashed enum names).
+    "ENUM_NAME_OVERRIDES": {
+        "AppointmentStatusEnum": "tenant_apps.scheduling.models.AppointmentStatus",
+        "StudioStatusEnum": "tenants.models.TenantStatus",
+    },
 }
 
 # --- Security throttles -----------------------------------------------------------------------
@@ -223,6 +228,9 @@ LOGIN_THROTTLE_PER_IP = env_int("LOGIN_THROTTLE_PER_IP", 20)
 LOGIN_THROTTLE_WINDOW_SECONDS = env_int("LOGIN_THROTTLE_WINDOW_SECONDS", 15 * 60)
 SIGNUP_THROTTLE_PER_IP = env_int("SIGNUP_THROTTLE_PER_IP", 10)
 IMPERSONATION_MAX_MINUTES = env_int("IMPERSONATION_MAX_MINUTES", 60)
+# Public booking API, per client address and studio, per minute (a front desk is one address).
+PUBLIC_BOOKING_RATE_PER_MINUTE = env_int("PUBLIC_BOOKING_RATE_PER_MINUTE", 120)
+PUBLIC_SLOTS_RATE_PER_MINUTE = env_int("PUBLIC_SLOTS_RATE_PER_MINUTE", 1200)
 
 # Subdomains nobody may take.
 RESERVED_SLUGS = frozenset(

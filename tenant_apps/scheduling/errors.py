@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared_apps.core.errors import ConflictError, ValidationFailedError
+from shared_apps.core.errors import ConflictError, NotFoundError, ValidationFailedError
 
 
 class SlotUnavailableError(ConflictError):
@@ -49,3 +49,10 @@ class StaffCannotPerformServiceError(ValidationFailedError):
 class IdempotencyMismatchError(ValidationFailedError):
     code = "idempotency_key_reused"
     title = "This Idempotency-Key was used with a different request"
+
+
+class BookingNotFoundError(NotFoundError):
+    """A public look-up by reference and email found nothing (never says which was wrong)."""
+
+    code = "booking_not_found"
+    title = "No such booking"

@@ -7,6 +7,7 @@ word: a 23P01 violation becomes the same clean 409 as the re-check.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,8 +15,11 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from shared_apps.accounts.models import User
-from tenant_apps.catalog.models import Service, StaffMember
+from shared_apps.core.errors import ValidationFailedError
+from tenant_apps.catalog.models import BookingPage, Service, StaffMember
+from tenant_apps.catalog.questions import answers_clean, answers_problems, questions_parse
 from tenant_apps.customers.models import Customer
+from tenant_apps.customers.services import customer_get_or_create
 from tenant_apps.scheduling import errors
 from tenant_apps.scheduling.availability import staff_calendars_load
 from tenant_apps.scheduling.engine import on_grid, within_working_time
@@ -42,6 +46,9 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     AppointmentStatus.NO_SHOW: frozenset(),
 }
 
+# Statuses a person may only set with a reason.
+REASON_REQUIRED = frozenset({AppointmentStatus.REJECTED, AppointmentStatus.CANCELLED})
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -63,10 +70,14 @@ class BookingChecks:
     enforce_notice_and_horizon: bool = True
     enforce_grid: bool = True
     allow_outside_hours: bool = False
+    # Staff marked not bookable are hidden from customers; the desk may still book them.
+    bookable_staff_only: bool = True
 
 
 PUBLIC_CHECKS = BookingChecks()
-OWNER_CHECKS = BookingChecks(enforce_notice_and_horizon=False, enforce_grid=False)
+OWNER_CHECKS = BookingChecks(
+    enforce_notice_and_horizon=False, enforce_grid=False, bookable_staff_only=False
+)
 
 
 def _is_exclusion_violation(exc: IntegrityError) -> bool:
@@ -168,24 +179,39 @@ def _pick_staff(
     now: datetime,
     studio_timezone: str,
     checks: BookingChecks,
+    staff_choices: Collection[int] | None = None,
 ) -> StaffMember:
-    """ "Any staff": the first bookable staff member (by name) who is free."""
-    candidates = list(service.staff.filter(is_bookable=True).order_by("display_name", "pk"))
-    if not candidates:
+    """ "Any staff": the first bookable staff member (by name) who is free, returned locked.
+
+    Each candidate is locked and checked inside its own savepoint; a busy one is released again
+    (rolling back to a savepoint releases the row locks taken after it), so this holds at most
+    one staff lock at a time and two "any" bookings for the same time end up with two different
+    people instead of one 409."""
+    candidates = service.staff.filter(is_bookable=True).order_by("display_name", "pk")
+    if staff_choices is not None:
+        candidates = candidates.filter(pk__in=list(staff_choices))
+    members = list(candidates)
+    if not members:
         raise errors.slot_unavailable(errors.OUTSIDE_HOURS)
     problems = []
-    for member in candidates:
-        problem = booking_problem(
-            service=service,
-            staff=member,
-            start=start,
-            now=now,
-            studio_timezone=studio_timezone,
-            checks=checks,
-        )
-        if problem is None:
-            return member
-        problems.append(problem)
+    for member in members:
+        try:
+            with transaction.atomic():
+                _lock_staff(member.pk)
+                problem = booking_problem(
+                    service=service,
+                    staff=member,
+                    start=start,
+                    now=now,
+                    studio_timezone=studio_timezone,
+                    checks=checks,
+                )
+                if problem is not None:
+                    raise errors.slot_unavailable(problem)
+        except errors.SlotUnavailableError as exc:
+            problems.append(exc.code)
+            continue
+        return member
     # Report the most telling reason: taken beats the rest when someone works then.
     for code in (errors.TOO_SOON, errors.TOO_FAR, errors.OFF_GRID, errors.SLOT_TAKEN):
         if code in problems:
@@ -207,7 +233,9 @@ def appointment_create(
     answers: dict[str, Any] | None = None,
     customer_note: str = "",
     owner_notes: str = "",
+    staff_choices: Collection[int] | None = None,
 ) -> Appointment:
+    """Book `service` with `staff` (None: anyone free, among `staff_choices` when given)."""
     if not service.is_active:
         raise errors.StaffCannotPerformServiceError(
             "This service is not bookable.", errors={"service": ["This service is not active."]}
@@ -215,6 +243,10 @@ def appointment_create(
     if staff is not None and not service.staff.filter(pk=staff.pk).exists():
         raise errors.StaffCannotPerformServiceError(
             errors={"staff": ["This staff member does not perform this service."]}
+        )
+    if staff is not None and checks.bookable_staff_only and not staff.is_bookable:
+        raise errors.StaffCannotPerformServiceError(
+            errors={"staff": ["This staff member can't be booked online."]}
         )
     try:
         with transaction.atomic():
@@ -225,18 +257,20 @@ def appointment_create(
                     now=now,
                     studio_timezone=studio_timezone,
                     checks=checks,
+                    staff_choices=staff_choices,
                 )
-            _lock_staff(staff.pk)
-            problem = booking_problem(
-                service=service,
-                staff=staff,
-                start=start,
-                now=now,
-                studio_timezone=studio_timezone,
-                checks=checks,
-            )
-            if problem is not None:
-                raise errors.slot_unavailable(problem)
+            else:
+                _lock_staff(staff.pk)
+                problem = booking_problem(
+                    service=service,
+                    staff=staff,
+                    start=start,
+                    now=now,
+                    studio_timezone=studio_timezone,
+                    checks=checks,
+                )
+                if problem is not None:
+                    raise errors.slot_unavailable(problem)
             appointment = Appointment(
                 reference=reference_new(),
                 service=service,
@@ -332,7 +366,14 @@ def appointment_transition(
     studio_timezone: str,
     reason: str = "",
 ) -> Appointment:
-    """Confirm, reject, cancel, complete or mark a no-show; only the allowed transitions."""
+    """Confirm, reject, cancel, complete or mark a no-show; only the allowed transitions.
+    Rejecting and cancelling need a reason (the customer is told why)."""
+    reason = reason.strip()
+    if to_status in REASON_REQUIRED and not reason:
+        raise ValidationFailedError(
+            "Give a reason: the customer is told why.",
+            errors={"reason": ["Give a reason: the customer is told why."]},
+        )
     with transaction.atomic():
         locked = (
             Appointment.objects.select_for_update()
@@ -378,3 +419,93 @@ def appointment_notes_update(
         locked.save(update_fields=["owner_notes", "updated_at"])
         _log(locked, actor, "notes", before, _snapshot(locked))
     return locked
+
+
+@dataclass(frozen=True)
+class CustomerDetails:
+    """A customer given by name and email (found by email, created if new)."""
+
+    full_name: str
+    email: str
+    phone: str = ""
+
+
+def booking_answers_clean(*, page: BookingPage | None, answers: Any) -> dict[str, Any]:
+    """The answers to store on a booking: checked against `page`'s questions. Without a page
+    there are no questions, so no answers either."""
+    if page is None:
+        if answers:
+            raise ValidationFailedError(
+                errors={
+                    "answers": ["Answers belong to a booking page: send its slug as booking_page."]
+                }
+            )
+        return {}
+    questions = questions_parse(page.questions or [])
+    problems = answers_problems(questions, answers)
+    if problems:
+        raise ValidationFailedError(errors=problems)
+    return answers_clean(questions, answers or {})
+
+
+def _page_offer_problems(
+    page: BookingPage, service: Service, staff: StaffMember | None
+) -> dict[str, list[str]]:
+    # An empty selection on a page means "everything".
+    problems: dict[str, list[str]] = {}
+    page_services = {s.pk for s in page.services.all()}
+    if page_services and service.pk not in page_services:
+        problems["service"] = ["This service can't be booked on this page."]
+    page_staff = {s.pk for s in page.staff.all()}
+    if staff is not None and page_staff and staff.pk not in page_staff:
+        problems["staff"] = ["This staff member can't be booked on this page."]
+    return problems
+
+
+def appointment_book(
+    *,
+    service: Service,
+    staff: StaffMember | None,
+    customer: Customer | CustomerDetails,
+    start: datetime,
+    source: AppointmentSource,
+    actor: Actor,
+    now: datetime,
+    studio_timezone: str,
+    checks: BookingChecks = PUBLIC_CHECKS,
+    page: BookingPage | None = None,
+    answers: Any = None,
+    customer_note: str = "",
+    owner_notes: str = "",
+) -> Appointment:
+    """A booking as a person makes it: the page's offer and questions checked, the customer
+    found or created, and the appointment created, all or nothing (a refused time leaves no
+    new customer behind)."""
+    clean_answers = booking_answers_clean(page=page, answers=answers)
+    staff_choices: list[int] | None = None
+    if page is not None:
+        problems = _page_offer_problems(page, service, staff)
+        if problems:
+            raise ValidationFailedError(errors=problems)
+        page_staff = [s.pk for s in page.staff.all()]
+        staff_choices = page_staff or None
+    with transaction.atomic():
+        if isinstance(customer, CustomerDetails):
+            customer = customer_get_or_create(
+                email=customer.email, full_name=customer.full_name, phone=customer.phone
+            )
+        return appointment_create(
+            service=service,
+            staff=staff,
+            customer=customer,
+            start=start,
+            source=source,
+            actor=actor,
+            now=now,
+            studio_timezone=studio_timezone,
+            checks=checks,
+            answers=clean_answers,
+            customer_note=customer_note,
+            owner_notes=owner_notes,
+            staff_choices=staff_choices,
+        )
