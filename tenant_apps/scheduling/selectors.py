@@ -164,12 +164,21 @@ def public_slot_list(
         members = list(public_staff_list(service=service, page=page).order_by("display_name", "pk"))
     names = {m.pk: m.display_name for m in members}
     duration = timedelta(minutes=service.duration_minutes)
+    # Thousands of slots share a handful of "who is free" combinations: build each once.
+    people: dict[tuple[int, ...], tuple[PublicSlotStaff, ...]] = {}
+
+    def who(ids: tuple[int, ...]) -> tuple[PublicSlotStaff, ...]:
+        found = people.get(ids)
+        if found is None:
+            found = people[ids] = tuple(PublicSlotStaff(id=i, name=names[i]) for i in ids)
+        return found
+
     return [
         PublicSlot(
             start=slot.start,
             end=slot.start + duration,
             start_local=slot.start.astimezone(zone),
-            staff=tuple(PublicSlotStaff(id=i, name=names[i]) for i in slot.staff_ids),
+            staff=who(slot.staff_ids),
         )
         for slot in slots_for_service(
             service=service,

@@ -226,6 +226,28 @@ def test_slots_for_any_staff_say_who_is_free(setup, client):
     assert len(body["slots"]) == 29  # 9:00 to 16:00; Cy is not bookable online
 
 
+def test_hand_serialized_slots_match_the_documented_serializer(setup, client):
+    from tenant_apps.scheduling.public_serializers import PublicSlotSerializer
+    from tenant_apps.scheduling.selectors import local_day_range, public_slot_list
+
+    day = monday()
+    book(setup["massage"], setup["ann"], at(day, 10))
+    body = client.get(slots_url(setup, day, tz="America/New_York")).json()
+    new_york = ZoneInfo("America/New_York")
+    start, end = local_day_range(first=day, last=day, zone=new_york)
+    slots = public_slot_list(
+        service=setup["massage"],
+        staff=None,
+        start=start,
+        end=end,
+        zone=new_york,
+        studio_timezone="Europe/London",
+        now=timezone.now(),
+    )
+    assert body["slots"] == json.loads(json.dumps(PublicSlotSerializer(slots, many=True).data))
+    assert len(body["slots"]) > 20
+
+
 def test_slots_are_shown_in_the_requested_zone(setup, client):
     day = monday()
     new_york = ZoneInfo("America/New_York")
