@@ -43,7 +43,7 @@ from tests.benchmarks.conftest import report
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "alpha.localhost"
-CONCURRENCY = 4
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "4"))
 BOOKINGS_PER_CLIENT = 60
 SLOT_REQUESTS = 200
 PGBENCH_SECONDS = 8
@@ -133,9 +133,9 @@ def server(studio) -> Iterator[int]:  # type: ignore[no-untyped-def]
             str(Path(sys.executable).with_name("gunicorn")),
             "config.wsgi:application",
             f"--bind=127.0.0.1:{port}",
-            "--workers=2",
+            f"--workers={os.environ.get('BENCH_WORKERS', '2')}",
             "--worker-class=gthread",
-            "--threads=2",
+            f"--threads={os.environ.get('BENCH_THREADS', '2')}",
             "--keep-alive=60",
             "--log-level=warning",
         ],
