@@ -211,6 +211,34 @@ def test_public_slots_latency(server, studio):
         f"public slots, any of 10 staff, 90 days, HTTP: p50={a50:.1f} ms p99={a99:.1f} ms "
         f"({len(many)} requests)"
     )
+    load_ms, engine_ms = _in_process_split(studio)
+    report(
+        f"public slots, 1 staff, in-process split: loading the engine's inputs "
+        f"p50={load_ms:.1f} ms (5 queries), engine p50={engine_ms:.1f} ms; the rest of the "
+        "HTTP p50 is the request itself (DRF, middleware, rate limit, JSON)"
+    )
+
+
+def _in_process_split(studio: dict, runs: int = 50) -> tuple[float, float]:
+    from tenant_apps.scheduling.availability import service_rules, staff_calendars_load
+    from tenant_apps.scheduling.engine import SlotRequest, available_slots
+
+    start = studio["day0"]
+    end = start + timedelta(days=90)
+    load, engine = [], []
+    for _ in range(runs):
+        began = time.perf_counter()
+        calendars = staff_calendars_load(
+            staff=[studio["staff"][0]], studio_timezone="Europe/London", start=start, end=end
+        )
+        loaded = time.perf_counter()
+        available_slots(
+            service_rules(studio["service"]),
+            SlotRequest(range_start=start, range_end=end, now=timezone.now(), staff=calendars),
+        )
+        load.append((loaded - began) * 1000)
+        engine.append((time.perf_counter() - loaded) * 1000)
+    return statistics.median(load), statistics.median(engine)
 
 
 def _free_starts(studio: dict, count: int) -> list[datetime]:
