@@ -1,15 +1,14 @@
 """Loading the slot engine's inputs from the database, in a constant number of queries.
 
-Five queries whatever the number of staff or appointments: staff, weekly hours, date overrides,
-time off and busy appointments, each for every staff member at once.
+One query whatever the number of staff or appointments: weekly hours, date overrides, time off
+and busy appointments of every staff member at once (the caller already holds the staff rows).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection
 
@@ -25,40 +24,49 @@ from tenant_apps.scheduling.engine import (
 )
 from tenant_apps.scheduling.models import (
     ACTIVE_STATUSES,
-    TimeOff,
-    WeeklyHours,
 )
-from tenant_apps.scheduling.models import DateOverride as DateOverrideRow
+
+# One round trip for everything the engine needs about a set of staff in a window. Each row is
+# (kind, staff id, a, b, c) with bigint columns:
+#   1 weekly hours   weekday, start minute, end minute
+#   2 date override  days since 1970-01-01, start minute or NULL (closed), end minute or NULL
+#   3 time off       epoch start, epoch end
+#   4 busy           epoch start, epoch end of active bookings widened by their buffers, merged
+#                    where they touch or overlap (range_agg; exact for the engine: touching widened
+#                    bookings block the same starts as their union)
+# Raw SQL on purpose: a busy calendar has thousands of bookings, and building a Python datetime
+# for each would cost more than the slot engine itself.
+_CALENDAR_SQL = """
+    SELECT 1, staff_id, weekday::bigint, start_minute::bigint, end_minute::bigint
+      FROM scheduling_weeklyhours WHERE staff_id = ANY(%(ids)s)
+    UNION ALL
+    SELECT 2, staff_id, (date - DATE '1970-01-01')::bigint, start_minute::bigint,
+           end_minute::bigint
+      FROM scheduling_dateoverride
+     WHERE staff_id = ANY(%(ids)s) AND date BETWEEN %(lo_day)s AND %(hi_day)s
+    UNION ALL
+    SELECT 3, staff_id, date_part('epoch', start)::bigint, date_part('epoch', "end")::bigint, NULL
+      FROM scheduling_timeoff
+     WHERE staff_id = ANY(%(ids)s) AND start < %(hi)s AND "end" > %(lo)s
+    UNION ALL
+    SELECT 4, staff_id, date_part('epoch', lower(span))::bigint,
+           date_part('epoch', upper(span))::bigint, NULL
+      FROM (
+        SELECT staff_id, unnest(range_agg(tstzrange(blocked_start, blocked_end))) AS span
+          FROM scheduling_appointment
+         WHERE staff_id = ANY(%(ids)s) AND status = ANY(%(active)s)
+           AND blocked_start < %(hi)s AND blocked_end > %(lo)s
+           AND id <> %(exclude)s
+         GROUP BY staff_id
+      ) AS merged
+"""
 
 
-def _busy_spans(
-    staff_ids: list[int], lo: datetime, hi: datetime, exclude_appointment_id: int | None
-) -> list[tuple[int, int, int]]:
-    """(staff id, blocked start, blocked end) of active bookings overlapping [lo, hi), merged
-    where they touch or overlap (range_agg) and as epoch seconds, all computed by PostgreSQL.
+_EPOCH_DAY = date(1970, 1, 1)
 
-    Merging is exact for the engine: two touching widened bookings block the same starts as
-    their union. Raw SQL on purpose: a busy calendar has thousands of rows, and building a
-    Python datetime for each would cost more than the slot engine itself."""
-    exclude = "AND id <> %s" if exclude_appointment_id is not None else ""
-    sql = f"""
-        SELECT staff_id,
-               date_part('epoch', lower(span))::bigint,
-               date_part('epoch', upper(span))::bigint
-        FROM (
-            SELECT staff_id, unnest(range_agg(tstzrange(blocked_start, blocked_end))) AS span
-            FROM scheduling_appointment
-            WHERE staff_id = ANY(%s) AND status = ANY(%s)
-              AND blocked_start < %s AND blocked_end > %s {exclude}
-            GROUP BY staff_id
-        ) AS merged
-    """  # noqa: S608 - no user input is formatted in, only the optional clause above
-    params: list[Any] = [staff_ids, [s.value for s in ACTIVE_STATUSES], hi, lo]
-    if exclude_appointment_id is not None:
-        params.append(exclude_appointment_id)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+
+def _from_epoch(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
 
 
 def service_rules(service: Service) -> ServiceRules:
@@ -87,25 +95,32 @@ def staff_calendars_load(
         return ()
     lo, hi = start - timedelta(days=2), end + timedelta(days=2)
     weekly: dict[int, list[WeeklyInterval]] = defaultdict(list)
-    for row in WeeklyHours.objects.filter(staff_id__in=ids).values_list(
-        "staff_id", "weekday", "start_minute", "end_minute"
-    ):
-        weekly[row[0]].append(WeeklyInterval(row[1], row[2], row[3]))
     overrides: dict[int, dict[date, list[tuple[int, int]]]] = defaultdict(dict)
-    for staff_id, day, s_min, e_min in DateOverrideRow.objects.filter(
-        staff_id__in=ids, date__gte=lo.date(), date__lte=hi.date()
-    ).values_list("staff_id", "date", "start_minute", "end_minute"):
-        intervals = overrides[staff_id].setdefault(day, [])
-        if s_min is not None and e_min is not None:
-            intervals.append((s_min, e_min))
     time_off: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
-    for staff_id, t_start, t_end in TimeOff.objects.filter(
-        staff_id__in=ids, start__lt=hi, end__gt=lo
-    ).values_list("staff_id", "start", "end"):
-        time_off[staff_id].append((t_start, t_end))
     busy: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for staff_id, b_start, b_end in _busy_spans(ids, lo, hi, exclude_appointment_id):
-        busy[staff_id].append((b_start, b_end))
+    params = {
+        "ids": ids,
+        "lo": lo,
+        "hi": hi,
+        "lo_day": lo.date(),
+        "hi_day": hi.date(),
+        "active": [status.value for status in ACTIVE_STATUSES],
+        "exclude": exclude_appointment_id or 0,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_CALENDAR_SQL, params)
+        rows = cursor.fetchall()
+    for kind, staff_id, a, b, c in rows:
+        if kind == 4:
+            busy[staff_id].append((a, b))
+        elif kind == 1:
+            weekly[staff_id].append(WeeklyInterval(a, b, c))
+        elif kind == 2:
+            intervals = overrides[staff_id].setdefault(_EPOCH_DAY + timedelta(days=a), [])
+            if b is not None and c is not None:
+                intervals.append((b, c))
+        else:
+            time_off[staff_id].append((_from_epoch(a), _from_epoch(b)))
     return tuple(
         StaffCalendar(
             staff_id=member.pk,

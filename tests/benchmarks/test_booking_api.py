@@ -214,7 +214,7 @@ def test_public_slots_latency(server, studio):
     load_ms, engine_ms = _in_process_split(studio)
     report(
         f"public slots, 1 staff, in-process split: loading the engine's inputs "
-        f"p50={load_ms:.1f} ms (5 queries), engine p50={engine_ms:.1f} ms; the rest of the "
+        f"p50={load_ms:.1f} ms (1 query), engine p50={engine_ms:.1f} ms; the rest of the "
         "HTTP p50 is the request itself (DRF, middleware, rate limit, JSON)"
     )
 
