@@ -17,6 +17,7 @@ from rest_framework.exceptions import ValidationError
 from shared_apps.accounts.models import User
 from tenant_apps.catalog.models import BookingPage, Service, StaffMember
 from tenant_apps.catalog.questions import QUESTION_TYPES
+from tenant_apps.catalog.services import SERVICE_FIELDS
 
 MAX_ID = 2**63 - 1  # ids are bigint
 
@@ -91,25 +92,7 @@ class ServiceInputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Service
-        fields = [
-            "name",
-            "description",
-            "category",
-            "duration_minutes",
-            "price",
-            "currency",
-            "buffer_before_minutes",
-            "buffer_after_minutes",
-            "slot_step_minutes",
-            "min_notice_minutes",
-            "max_advance_days",
-            "requires_approval",
-            "deposit_type",
-            "deposit_value",
-            "is_active",
-            "color",
-            "staff",
-        ]
+        fields = [*SERVICE_FIELDS, "staff"]
         extra_kwargs = {
             "currency": {
                 "required": False,
@@ -129,28 +112,7 @@ class ServiceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Service
-        fields = [
-            "id",
-            "name",
-            "description",
-            "category",
-            "duration_minutes",
-            "price",
-            "currency",
-            "buffer_before_minutes",
-            "buffer_after_minutes",
-            "slot_step_minutes",
-            "min_notice_minutes",
-            "max_advance_days",
-            "requires_approval",
-            "deposit_type",
-            "deposit_value",
-            "is_active",
-            "color",
-            "staff",
-            "created_at",
-            "updated_at",
-        ]
+        fields = ["id", *SERVICE_FIELDS, "staff", "created_at", "updated_at"]
         read_only_fields = fields
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from django.db import connection
 
@@ -98,7 +99,7 @@ def staff_calendars_load(
     overrides: dict[int, dict[date, list[tuple[int, int]]]] = defaultdict(dict)
     time_off: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
     busy: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    params = {
+    params: dict[str, Any] = {
         "ids": ids,
         "lo": lo,
         "hi": hi,
