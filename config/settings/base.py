@@ -182,6 +182,10 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_TENANT_CACHE_SECONDS = 30
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Platform-wide jobs (public schema). Studio jobs fan out per studio from their own tasks.
+CELERY_BEAT_SCHEDULE = {
+    "signup-sweep": {"task": "marketing.signup_sweep", "schedule": 300.0},
+}
 
 # --- Channels ---------------------------------------------------------------------------------
 CHANNEL_LAYERS = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -34,7 +34,7 @@ from tenants.provisioning import (
     studio_details_problems,
     tenant_provision,
 )
-from tenants.task_context import enqueue_on_commit
+from tenants.task_context import enqueue_in_schema, enqueue_on_commit
 from tenants.urls import studio_host, studio_url
 
 logger = logging.getLogger(__name__)
@@ -256,6 +256,34 @@ def signup_provision(*, signup_id: int) -> StudioSignup:
     )
     signup.refresh_from_db()
     return signup
+
+
+# Provisioning takes a second or two; a sign-up untouched for this long has lost its worker (the
+# worker's transaction rolled back with it) or its task (the broker was down when it was sent).
+STALE_AFTER = timedelta(minutes=10)
+
+
+def signup_sweep(*, now: datetime) -> tuple[int, int]:
+    """Unstick sign-ups: a stale RUNNING one failed (nothing of it was committed: provisioning is
+    one transaction) and is told so; a stale PENDING one never reached a worker and is sent again
+    (claiming is idempotent). Returns (failed, resent)."""
+    cutoff = now - STALE_AFTER
+    failed = StudioSignup.objects.filter(status=SignupStatus.RUNNING, updated_at__lt=cutoff).update(
+        status=SignupStatus.FAILED,
+        error_message=_failure_message("setting up took too long and was stopped"),
+        owner_password_hash="",
+        updated_at=now,
+    )
+    stale = list(
+        StudioSignup.objects.filter(status=SignupStatus.PENDING, updated_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )
+    )
+    for signup_id in stale:
+        enqueue_in_schema(tasks.signup_provision, signup_id, schema_name="public")
+    if failed or stale:
+        logger.warning("stale sign-ups swept", extra={"failed": failed, "resent": len(stale)})
+    return failed, len(stale)
 
 
 def signup_handoff_url(*, signup: StudioSignup, session_tokens: list[str]) -> str | None:

@@ -11,3 +11,13 @@ def signup_provision(signup_id: int) -> None:
     from shared_apps.marketing.services import signup_provision as provision
 
     provision(signup_id=signup_id)
+
+
+@shared_task(name="marketing.signup_sweep", ignore_result=True)
+def signup_sweep() -> None:
+    """Beat, every few minutes: fail sign-ups whose worker died, resend ones never delivered."""
+    from django.utils import timezone
+
+    from shared_apps.marketing.services import signup_sweep as sweep
+
+    sweep(now=timezone.now())
