@@ -31,3 +31,22 @@ def enqueue_on_commit(
 def enqueue_in_schema(task: Task, *args: Any, schema_name: str, **kwargs: Any) -> None:
     """Send `task` now, to run in `schema_name` (fan-out from beat and commands)."""
     task.apply_async(args=args, kwargs=kwargs, headers={"_schema_name": schema_name})
+
+
+def fan_out_to_studios(task: Task, *args: Any, **kwargs: Any) -> int:
+    """Beat jobs: send `task` once per studio in use (not suspended, cancelled or still being
+    provisioned), each running in that studio's schema. Returns how many were sent."""
+    from django_tenants.utils import get_public_schema_name
+
+    from tenants.models import BLOCKED_STATUSES, Tenant, TenantStatus
+
+    skipped = {*BLOCKED_STATUSES, TenantStatus.PROVISIONING}
+    schema_names = list(
+        Tenant.objects.exclude(schema_name=get_public_schema_name())
+        .exclude(status__in=skipped)
+        .order_by("schema_name")
+        .values_list("schema_name", flat=True)
+    )
+    for schema_name in schema_names:
+        enqueue_in_schema(task, *args, schema_name=schema_name, **kwargs)
+    return len(schema_names)

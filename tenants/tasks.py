@@ -20,8 +20,8 @@ from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
 from tenants.db import current_schema
-from tenants.models import BLOCKED_STATUSES, Tenant, TenantStatus
-from tenants.task_context import enqueue_in_schema
+from tenants.models import Tenant
+from tenants.task_context import fan_out_to_studios
 from tenants.usage import usage_counters, usage_scope_for
 
 logger = logging.getLogger(__name__)
@@ -83,13 +83,4 @@ def studio_usage_snapshot() -> dict[str, Any]:
 @shared_task
 def studio_usage_snapshot_all() -> int:
     """Send one `studio_usage_snapshot` per studio in use; returns how many were sent."""
-    skipped = {*BLOCKED_STATUSES, TenantStatus.PROVISIONING}
-    schema_names = list(
-        Tenant.objects.exclude(schema_name=get_public_schema_name())
-        .exclude(status__in=skipped)
-        .order_by("schema_name")
-        .values_list("schema_name", flat=True)
-    )
-    for schema_name in schema_names:
-        enqueue_in_schema(studio_usage_snapshot, schema_name=schema_name)
-    return len(schema_names)
+    return fan_out_to_studios(studio_usage_snapshot)

@@ -185,6 +185,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Platform-wide jobs (public schema). Studio jobs fan out per studio from their own tasks.
 CELERY_BEAT_SCHEDULE = {
     "signup-sweep": {"task": "marketing.signup_sweep", "schedule": 300.0},
+    "idempotency-purge": {
+        "task": "scheduling.idempotency_records_purge_all",
+        "schedule": 24 * 3600.0,
+    },
+    "studio-usage-snapshot": {
+        "task": "tenants.tasks.studio_usage_snapshot_all",
+        "schedule": 24 * 3600.0,
+    },
 }
 
 # --- Channels ---------------------------------------------------------------------------------
