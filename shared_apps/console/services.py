@@ -33,7 +33,6 @@ from shared_apps.core.errors import (
 )
 from tenants.models import BLOCKED_STATUSES, Tenant, TenantStatus
 from tenants.provisioning import tenant_hard_delete
-from tenants.resolution import forget_tenant
 
 CLI_ACTOR_LABEL = "cli"
 IMPERSONATION_DEFAULT_MINUTES = 30
@@ -99,12 +98,6 @@ def _lock_studio(tenant: Tenant) -> Tenant:
     return locked
 
 
-def _forget_after_commit(tenant: Tenant) -> None:
-    # The post_save signal already dropped the cached host lookups, but a request served between
-    # that and the commit could have cached the old status again: drop them once more.
-    transaction.on_commit(lambda: forget_tenant(tenant))
-
-
 def _status_before_block(tenant: Tenant) -> str:
     if tenant.status not in BLOCKED_STATUSES:
         return str(tenant.status)
@@ -148,7 +141,6 @@ def tenant_suspend(*, tenant: Tenant, actor: User, reason: str, ip: str | None =
             metadata={"previous_status": previous},
             ip=ip,
         )
-        _forget_after_commit(studio)
     return studio
 
 
@@ -172,7 +164,6 @@ def tenant_cancel(*, tenant: Tenant, actor: User, reason: str, ip: str | None = 
             metadata={"previous_status": previous},
             ip=ip,
         )
-        _forget_after_commit(studio)
     return studio
 
 
@@ -200,7 +191,6 @@ def tenant_reactivate(
             metadata={"from_status": blocked_status, "restored_status": restored},
             ip=ip,
         )
-        _forget_after_commit(studio)
     return studio
 
 

@@ -125,6 +125,30 @@ def booking_problem(
     return None
 
 
+def _require_bookable(
+    *,
+    service: Service,
+    staff: StaffMember,
+    start: datetime,
+    now: datetime,
+    studio_timezone: str,
+    checks: BookingChecks,
+    exclude_appointment_id: int | None = None,
+) -> None:
+    """booking_problem as a guard: raise the 409 with its reason code."""
+    problem = booking_problem(
+        service=service,
+        staff=staff,
+        start=start,
+        now=now,
+        studio_timezone=studio_timezone,
+        checks=checks,
+        exclude_appointment_id=exclude_appointment_id,
+    )
+    if problem is not None:
+        raise errors.slot_unavailable(problem)
+
+
 def _snapshot(appointment: Appointment) -> dict[str, Any]:
     return {
         "status": appointment.status,
@@ -198,7 +222,7 @@ def _pick_staff(
         try:
             with transaction.atomic():
                 _lock_staff(member.pk)
-                problem = booking_problem(
+                _require_bookable(
                     service=service,
                     staff=member,
                     start=start,
@@ -206,8 +230,6 @@ def _pick_staff(
                     studio_timezone=studio_timezone,
                     checks=checks,
                 )
-                if problem is not None:
-                    raise errors.slot_unavailable(problem)
         except errors.SlotUnavailableError as exc:
             problems.append(exc.code)
             continue
@@ -261,7 +283,7 @@ def appointment_create(
                 )
             else:
                 _lock_staff(staff.pk)
-                problem = booking_problem(
+                _require_bookable(
                     service=service,
                     staff=staff,
                     start=start,
@@ -269,8 +291,6 @@ def appointment_create(
                     studio_timezone=studio_timezone,
                     checks=checks,
                 )
-                if problem is not None:
-                    raise errors.slot_unavailable(problem)
             appointment = Appointment(
                 reference=reference_new(),
                 service=service,
@@ -324,7 +344,7 @@ def appointment_reschedule(
         with transaction.atomic():
             _lock_staff(appointment.staff_id, target.pk)
             locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
-            problem = booking_problem(
+            _require_bookable(
                 service=service,
                 staff=target,
                 start=start,
@@ -333,8 +353,6 @@ def appointment_reschedule(
                 checks=checks,
                 exclude_appointment_id=locked.pk,
             )
-            if problem is not None:
-                raise errors.slot_unavailable(problem)
             locked.staff = target
             _apply_times(locked, service, start)
             locked.save(
@@ -389,7 +407,7 @@ def appointment_transition(
             )
         if to_status == AppointmentStatus.CONFIRMED:
             # Hours or time off may have changed since the request was made.
-            problem = booking_problem(
+            _require_bookable(
                 service=locked.service,
                 staff=locked.staff,
                 start=locked.start,
@@ -398,8 +416,6 @@ def appointment_transition(
                 checks=OWNER_CHECKS,
                 exclude_appointment_id=locked.pk,
             )
-            if problem is not None:
-                raise errors.slot_unavailable(problem)
         before = _snapshot(locked)
         locked.status = to_status
         if reason:
