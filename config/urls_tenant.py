@@ -6,6 +6,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("tenant_apps.studio.urls")),
+    path("book/", include("tenant_apps.booking.urls")),
+    path("portal/", include("tenant_apps.portal.urls")),
+    # These two name their full paths: /app/notifications/... and /reviews/..., /app/reviews/...
+    path("", include("tenant_apps.notifications.urls")),
+    path("", include("tenant_apps.reviews.urls")),
     path("accounts/", include("shared_apps.accounts.urls")),
     path("console-session/", include("shared_apps.console.urls_impersonation")),
     path("api/v1/", include("tenant_apps.studio.api_urls")),

@@ -51,6 +51,10 @@ TENANT_APPS = [
     "tenant_apps.customers",
     "tenant_apps.catalog",
     "tenant_apps.scheduling",
+    "tenant_apps.notifications",
+    "tenant_apps.reviews",
+    "tenant_apps.booking",
+    "tenant_apps.portal",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -11,7 +11,11 @@ _redis_db = int(os.environ.get("TEST_REDIS_DB", "11"))
 _redis = f"redis://127.0.0.1:{os.environ.get('TEST_REDIS_PORT', '6379')}"
 # Fast hashing in tests; production uses Argon2 (asserted in tests/config).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The browser tests' server process writes mail to files the test reads (tests/e2e/conftest.py).
+EMAIL_BACKEND = os.environ.get(
+    "TEST_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend"
+)
+EMAIL_FILE_PATH = os.environ.get("TEST_EMAIL_FILE_PATH", "")
 CACHES["default"]["KEY_PREFIX"] = "sbtest"
 CACHES["default"]["LOCATION"] = f"{_redis}/{_redis_db}"
 REDIS_URL = f"{_redis}/{_redis_db}"

@@ -76,6 +76,14 @@ class Service(models.Model):
         default=60, validators=[MinValueValidator(1), MaxValueValidator(730)]
     )
     requires_approval = models.BooleanField(default=False)
+    # Booking policy: how long before the start a customer may still cancel or reschedule
+    # themselves (in the portal). Later than that, they have to call the studio.
+    cancel_notice_minutes = models.PositiveIntegerField(
+        default=24 * 60, validators=[MaxValueValidator(60 * 24 * 60)]
+    )
+    reschedule_notice_minutes = models.PositiveIntegerField(
+        default=24 * 60, validators=[MaxValueValidator(60 * 24 * 60)]
+    )
     deposit_type = models.CharField(
         max_length=10, choices=DepositType.choices, default=DepositType.NONE
     )

@@ -62,6 +62,8 @@ SERVICE_FIELDS = (
     "min_notice_minutes",
     "max_advance_days",
     "requires_approval",
+    "cancel_notice_minutes",
+    "reschedule_notice_minutes",
     "deposit_type",
     "deposit_value",
     "is_active",

@@ -14,6 +14,8 @@ class Customer(models.Model):
     notes = models.TextField(blank=True)
     tags = ArrayField(models.CharField(max_length=40), default=list, blank=True)
     marketing_consent = models.BooleanField(default=False)
+    # Appointment reminders by email; customers switch them off in the portal.
+    reminders_enabled = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

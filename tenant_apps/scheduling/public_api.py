@@ -232,7 +232,7 @@ class PublicBookingCreateApi(PublicApiView):
                 ),
                 start=data["start"],
                 source=AppointmentSource.PUBLIC_PAGE,
-                actor=Actor(label=f"{data['name'].strip()} (online booking)"),
+                actor=Actor(label=f"{data['name'].strip()} (online booking)", by_customer=True),
                 now=timezone.now(),
                 studio_timezone=studio.timezone,
                 checks=PUBLIC_CHECKS,

@@ -56,10 +56,17 @@ class Actor:
 
     label: str
     user: User | None = None
+    # The studio's customer acting for themselves (public pages, the portal): the studio's
+    # people are told about what customers change, not about what they change themselves.
+    by_customer: bool = False
 
     @classmethod
     def for_user(cls, user: User) -> Actor:
         return cls(label=user.get_full_name(), user=user)
+
+    @classmethod
+    def for_customer(cls, customer: Customer, *, via: str) -> Actor:
+        return cls(label=f"{customer.full_name} ({via})", by_customer=True)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,9 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from email import policy as email_policy
+from email.message import EmailMessage
+from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +42,19 @@ CHROMIUM_ARGS = [
 @dataclass(frozen=True)
 class LiveServer:
     port: int
+    mail_dir: Path
+
+    def sent_mail(self) -> list[EmailMessage]:
+        """Every email the server has sent so far, oldest first (its file-based backend writes
+        each message followed by a line of 79 dashes)."""
+        messages: list[EmailMessage] = []
+        for path in sorted(self.mail_dir.glob("*.log"), key=lambda p: p.stat().st_mtime):
+            for chunk in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+                if chunk.strip():
+                    parsed = BytesParser(policy=email_policy.default).parsebytes(chunk.lstrip())
+                    assert isinstance(parsed, EmailMessage)
+                    messages.append(parsed)
+        return messages
 
     @property
     def platform_url(self) -> str:
@@ -76,12 +92,17 @@ def uvicorn_server(django_db_setup: None) -> Iterator[LiveServer]:
     port = _free_port()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log = ARTIFACTS / "e2e_server.log"
+    mail_dir = ARTIFACTS / "e2e_mail"
+    shutil.rmtree(mail_dir, ignore_errors=True)
+    mail_dir.mkdir(parents=True)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         # The test settings use POSTGRES_DB as the database NAME: pass the test database itself.
         "POSTGRES_DB": str(connection.settings_dict["NAME"]),
         "PLATFORM_PORT": str(port),
+        "TEST_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "TEST_EMAIL_FILE_PATH": str(mail_dir),
     }
     uvicorn = Path(settings.BASE_DIR) / ".venv" / "bin" / "uvicorn"
     with log.open("wb") as output:
@@ -103,7 +124,7 @@ def uvicorn_server(django_db_setup: None) -> Iterator[LiveServer]:
         )
     try:
         _wait_until_up(f"http://127.0.0.1:{port}/healthz", process, log)
-        yield LiveServer(port=port)
+        yield LiveServer(port=port, mail_dir=mail_dir)
     finally:
         process.terminate()
         try:
