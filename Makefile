@@ -34,6 +34,9 @@ static/vendor/.stamp: package.json package-lock.json
 	@npm ci --no-audit --no-fund --silent
 	@mkdir -p static/vendor
 	@cp node_modules/htmx.org/dist/htmx.min.js static/vendor/
+	@cp node_modules/@event-calendar/build/dist/event-calendar.min.js \
+		node_modules/@event-calendar/build/dist/event-calendar.min.css static/vendor/
+	@cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/
 	@touch $@
 
 # Debian's Chromium for the browser tests (a test tool's own browser download does not work here).

@@ -1,13 +1,16 @@
-"""ASGI entry point: HTTP through Django (tenant middleware included). Websockets join here
-through realtime/ when the live calendar lands."""
+"""ASGI entry point: HTTP through Django (tenant middleware included), websockets through
+realtime/ (studio from the Host header, session auth, /ws/calendar/; realtime/routing.py)."""
 
 import os
 
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+# Django is set up first: the websocket stack imports models.
 django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 
-application = ProtocolTypeRouter({"http": django_asgi_app})
+from realtime.routing import websocket_application  # noqa: E402
+
+application = ProtocolTypeRouter({"http": django_asgi_app, "websocket": websocket_application})

@@ -6,6 +6,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("tenant_apps.studio.urls")),
+    # Owner-app pages of each app, under /app/ (the studio app holds /app/ itself).
+    path("app/", include("tenant_apps.scheduling.urls")),
+    path("app/", include("tenant_apps.catalog.urls")),
+    path("app/", include("tenant_apps.customers.urls")),
+    path("app/reports/", include("tenant_apps.reports.urls")),
     path("book/", include("tenant_apps.booking.urls")),
     path("portal/", include("tenant_apps.portal.urls")),
     # These two name their full paths: /app/notifications/... and /reviews/..., /app/reviews/...

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django_tenants.models import DomainMixin, TenantMixin
 
 
@@ -47,6 +48,11 @@ class Tenant(TenantMixin):
     address = models.CharField(max_length=300, blank=True)
     website = models.URLField(blank=True)
     logo = models.ImageField(upload_to=logo_upload_to, blank=True)
+    # Booking policy defaults (minutes), set on the owner app's policies page. Services keep their
+    # own values: the page can copy these onto every service at once.
+    default_min_notice_minutes = models.PositiveIntegerField(default=0)
+    default_cancel_notice_minutes = models.PositiveIntegerField(default=24 * 60)
+    default_reschedule_notice_minutes = models.PositiveIntegerField(default=24 * 60)
 
     # Declared for the type checker: django-tenants' mixin is untyped.
     objects: models.Manager[Tenant] = models.Manager()
@@ -96,3 +102,39 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.tenant} ({self.role})"
+
+
+class Invitation(models.Model):
+    """An emailed invitation to join a studio's team. Only a hash of the link's token is stored,
+    so a leaked database row cannot be turned into a working link. An invitation is open until it
+    is accepted, revoked or past expires_at; at most one open invitation per studio and address."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()  # stored lower-case, like User.email
+    role = models.CharField(max_length=10, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                "tenant",
+                Lower("email"),
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} -> {self.tenant} ({self.role})"

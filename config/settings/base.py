@@ -55,6 +55,7 @@ TENANT_APPS = [
     "tenant_apps.reviews",
     "tenant_apps.booking",
     "tenant_apps.portal",
+    "tenant_apps.reports",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -175,6 +176,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds an SMTP conversation may hang before the send fails (and the outbox retries it).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "StudioBook <hello@studiobook.test>")
 
 # --- Celery -----------------------------------------------------------------------------------
@@ -196,6 +199,16 @@ CELERY_BEAT_SCHEDULE = {
     "studio-usage-snapshot": {
         "task": "tenants.tasks.studio_usage_snapshot_all",
         "schedule": 24 * 3600.0,
+    },
+    # Per studio: queue the reminders that are due; hand out outbox rows that are owed a
+    # delivery (retries whose wait is over, rows whose task was lost with Redis or a worker).
+    "notification-reminders": {
+        "task": "notifications.reminders_queue_all",
+        "schedule": 300.0,
+    },
+    "notification-sweep": {
+        "task": "notifications.notifications_sweep_all",
+        "schedule": 60.0,
     },
 }
 

@@ -9,6 +9,7 @@ decided by the database (a concurrent duplicate becomes the same 409 as a detect
 
 from __future__ import annotations
 
+import secrets
 import zoneinfo
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
@@ -16,8 +17,11 @@ from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, models, transaction
 from django.db.models.deletion import ProtectedError
+from PIL import Image, UnidentifiedImageError
 
 from shared_apps.accounts.models import User
 from shared_apps.core.errors import ConflictError, ValidationFailedError
@@ -204,6 +208,36 @@ def service_delete(*, service: Service) -> None:
 
 # --- staff members -------------------------------------------------------------------------
 
+PHOTO_MAX_BYTES = 2 * 1024 * 1024
+PHOTO_MAX_PIXELS = 25_000_000
+# Pillow format -> file extension. SVG is refused on purpose: it can carry scripts.
+PHOTO_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
+
+
+def staff_photo_problems(upload: UploadedFile) -> tuple[list[str], str | None]:
+    """Errors for an uploaded staff photo, and its file extension when it is fine. The content
+    is checked with Pillow (as the studio logo is): a name or content type proves nothing."""
+    if upload.size is not None and upload.size > PHOTO_MAX_BYTES:
+        return ["The photo must be 2 MB or smaller."], None
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image_format = image.format or ""
+            width, height = image.size
+            if image_format not in PHOTO_FORMATS:
+                return ["Upload a PNG, JPEG or WebP image."], None
+            if width * height > PHOTO_MAX_PIXELS:
+                return ["The photo is too large: use an image up to 5000 × 5000 pixels."], None
+            image.verify()
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.load()  # decodes the pixels: catches truncated files verify() lets through
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return ["Upload a PNG, JPEG or WebP image (this file is not a readable image)."], None
+    finally:
+        upload.seek(0)
+    return [], PHOTO_FORMATS[image_format]
+
 
 def _staff_user(
     tenant: Tenant, data: Mapping[str, Any], problems: dict[str, list[str]]
@@ -231,7 +265,13 @@ def _staff_user(
 
 
 def _staff_write(
-    tenant: Tenant, staff: StaffMember, data: Mapping[str, Any], *, created: bool
+    tenant: Tenant,
+    staff: StaffMember,
+    data: Mapping[str, Any],
+    *,
+    created: bool,
+    photo: UploadedFile | None = None,
+    remove_photo: bool = False,
 ) -> StaffMember:
     values = dict(data)
     for name in ("display_name", "email", "timezone"):
@@ -251,17 +291,34 @@ def _staff_write(
         service_ids, missing = _ids_problems(Service, values["services"], noun="service")
         if missing:
             problems["services"] = missing
+    photo_extension = None
+    if photo is not None:
+        photo_errors, photo_extension = staff_photo_problems(photo)
+        if photo_errors:
+            problems["photo"] = photo_errors
     if problems:
         raise ValidationFailedError(INVALID, errors=problems)
     if user is not None and (
         StaffMember.objects.filter(user_id=user.pk).exclude(pk=staff.pk).exists()
     ):
         raise _user_taken(user, link_field)
+    old_photo = staff.photo.name or ""
+    if photo is not None and photo_extension is not None:
+        # Our own name, never the uploader's; the schema keeps studios' files apart and a new
+        # name per upload lets caches refresh.
+        name = f"{tenant.schema_name}-{secrets.token_hex(8)}.{photo_extension}"
+        staff.photo.save(name, photo, save=False)
+        changed.append("photo")
+    elif remove_photo and old_photo:
+        staff.photo = ""  # type: ignore[assignment]
+        changed.append("photo")
     try:
         with transaction.atomic():
             _save(staff, changed, created=created)
             if service_ids is not None:
                 staff.services.set(service_ids)
+            if "photo" in changed and old_photo:
+                transaction.on_commit(lambda: default_storage.delete(old_photo))
     except IntegrityError as exc:
         if user is not None and "staff_unique_user" in str(exc):
             raise _user_taken(user, link_field) from exc
@@ -276,17 +333,25 @@ def _user_taken(user: User, field: str) -> StaffUserTakenError:
     )
 
 
-def staff_member_create(*, tenant: Tenant, data: Mapping[str, Any]) -> StaffMember:
+def staff_member_create(
+    *, tenant: Tenant, data: Mapping[str, Any], photo: UploadedFile | None = None
+) -> StaffMember:
     """A new staff member. `user` (a user id) or `user_email` links the platform account they
-    sign in with; that person must be a member of this studio."""
-    return _staff_write(tenant, StaffMember(), data, created=True)
+    sign in with; that person must be a member of this studio. `photo` is checked with Pillow."""
+    return _staff_write(tenant, StaffMember(), data, created=True, photo=photo)
 
 
 def staff_member_update(
-    *, tenant: Tenant, staff: StaffMember, data: Mapping[str, Any]
+    *,
+    tenant: Tenant,
+    staff: StaffMember,
+    data: Mapping[str, Any],
+    photo: UploadedFile | None = None,
+    remove_photo: bool = False,
 ) -> StaffMember:
-    """Change the given fields; `services` replaces what they perform; `user: null` unlinks."""
-    return _staff_write(tenant, staff, data, created=False)
+    """Change the given fields; `services` replaces what they perform; `user: null` unlinks;
+    a new `photo` replaces the old one (whose file is deleted after commit)."""
+    return _staff_write(tenant, staff, data, created=False, photo=photo, remove_photo=remove_photo)
 
 
 def staff_member_delete(*, staff: StaffMember) -> None:

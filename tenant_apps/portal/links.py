@@ -34,3 +34,25 @@ def booking_link_reference(token: str) -> str:
     if not isinstance(reference, str):
         raise signing.BadSignature("No reference in the token.")
     return reference
+
+
+# --- sign-in links (emailed on request; single use, see portal.services) ------------------------
+
+SIGN_IN_SALT = "portal.sign-in"
+SIGN_IN_MAX_AGE = timedelta(minutes=15)
+
+
+def sign_in_link_path(nonce: str) -> str:
+    """The portal path that signs in the customer whose SignInLink has `nonce`."""
+    token = signing.dumps({"n": nonce}, salt=SIGN_IN_SALT, compress=True)
+    return f"/portal/signin/{token}/"
+
+
+def sign_in_link_nonce(token: str) -> str:
+    """The nonce a sign-in token names; raises signing.BadSignature (or SignatureExpired) for a
+    forged, damaged or older than 15 minutes token."""
+    payload = signing.loads(token, salt=SIGN_IN_SALT, max_age=SIGN_IN_MAX_AGE)
+    nonce = payload.get("n") if isinstance(payload, dict) else None
+    if not isinstance(nonce, str) or not nonce:
+        raise signing.BadSignature("No nonce in the token.")
+    return nonce

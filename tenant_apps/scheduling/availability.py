@@ -145,9 +145,14 @@ def slots_for_service(
     start: datetime,
     end: datetime,
     now: datetime,
+    exclude_appointment_id: int | None = None,
 ) -> list[Slot]:
     calendars = staff_calendars_load(
-        staff=staff, studio_timezone=studio_timezone, start=start, end=end
+        staff=staff,
+        studio_timezone=studio_timezone,
+        start=start,
+        end=end,
+        exclude_appointment_id=exclude_appointment_id,
     )
     request = SlotRequest(range_start=start, range_end=end, now=now, staff=calendars)
     return available_slots(service_rules(service), request)

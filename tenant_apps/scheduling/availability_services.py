@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 
+from realtime.payloads import time_off_change_publish
 from shared_apps.core.errors import NotFoundError, ValidationFailedError
 from tenant_apps.catalog.models import StaffMember
 from tenant_apps.scheduling.models import DateOverride, TimeOff, WeeklyHours
@@ -220,6 +221,7 @@ TIME_OFF_FIELDS = ("start", "end", "reason")
 
 
 def _time_off_write(time_off: TimeOff, data: Mapping[str, Any], *, created: bool) -> TimeOff:
+    previous_staff_id = None if created else time_off.staff_id
     values = dict(data)
     if isinstance(values.get("reason"), str):
         values["reason"] = values["reason"].strip()
@@ -249,6 +251,12 @@ def _time_off_write(time_off: TimeOff, data: Mapping[str, Any], *, created: bool
         time_off.save()
     elif changed:
         time_off.save(update_fields=changed)
+    if created or changed:
+        time_off_change_publish(
+            time_off=time_off,
+            change="created" if created else "updated",
+            previous_staff_id=previous_staff_id,
+        )
     return time_off
 
 
@@ -266,4 +274,6 @@ def time_off_update(*, time_off: TimeOff, data: Mapping[str, Any]) -> TimeOff:
 
 
 def time_off_delete(*, time_off: TimeOff) -> None:
+    pk = time_off.pk
     time_off.delete()
+    time_off_change_publish(time_off=time_off, change="deleted", pk=pk)

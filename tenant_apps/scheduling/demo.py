@@ -1,5 +1,6 @@
-"""Demo data for scheduling: three staff with realistic hours, six services, customers and a
-month of appointments around today (past ones completed, a few no-shows and cancellations).
+"""Demo data for scheduling: three staff with realistic hours, six services, customers, three
+months of past appointments and two weeks ahead (past ones completed, a few no-shows and
+cancellations).
 
 Idempotent: staff and services are matched by name; appointments are only added for days that
 have none yet, so running it again on a later day tops the calendar up instead of doubling it.
@@ -33,6 +34,7 @@ from tenant_apps.scheduling.services import (
     appointment_transition,
 )
 
+DEMO_HISTORY_DAYS = 90
 STAFF = [
     # name, colour, bio, {weekday: [(start, end), ...]} in minutes
     (
@@ -171,7 +173,8 @@ def scheduling_demo_seed(
             defaults={"end": datetime.combine(off_day + timedelta(days=1), time(0), zone)},
         )
     actor = Actor(label="Demo data")
-    for offset in range(-14, 15):
+    # A quarter of history, so the dashboard's and the reports' "last 90 days" have a story.
+    for offset in range(-DEMO_HISTORY_DAYS, 15):
         day = today + timedelta(days=offset)
         _seed_day(day, zone, now, rng, staff, services, customers, actor, studio_timezone)
 

@@ -7,7 +7,6 @@ booking by reference plus email. Nothing here reveals another customer's data.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from django.db.models import QuerySet
@@ -49,6 +48,8 @@ from tenant_apps.scheduling.public_serializers import (
     PublicSlotQuerySerializer,
     PublicStaffQuerySerializer,
     PublicStaffSerializer,
+    public_booking_json,
+    utc_json,
 )
 from tenant_apps.scheduling.services import (
     PUBLIC_CHECKS,
@@ -177,11 +178,6 @@ class PublicSlotListApi(PublicApiView):
         return Response(body)
 
 
-def _utc_json(moment: datetime) -> str:
-    # As DRF's DateTimeField renders UTC (TIME_ZONE is UTC): "...Z".
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
 def _slot_json(
     slot: selectors.PublicSlot, people: dict[int, list[dict[str, Any]]]
 ) -> dict[str, Any]:
@@ -190,8 +186,8 @@ def _slot_json(
     if staff is None:
         staff = people[id(slot.staff)] = [{"id": m.id, "name": m.name} for m in slot.staff]
     return {
-        "start": _utc_json(slot.start),
-        "end": _utc_json(slot.end),
+        "start": utc_json(slot.start),
+        "end": utc_json(slot.end),
         "start_local": slot.start_local.isoformat(),
         "staff": staff,
     }
@@ -240,7 +236,7 @@ class PublicBookingCreateApi(PublicApiView):
                 answers=data["answers"],
                 customer_note=data["note"],
             )
-            return 201, dict(PublicBookingSerializer(appointment).data)
+            return 201, public_booking_json(appointment)
 
         result = idempotent_call(
             scope="public:bookings", key=key, payload=request.data, operation=book

@@ -154,10 +154,12 @@ def public_slot_list(
     studio_timezone: str,
     now: datetime,
     page: BookingPage | None = None,
+    exclude_appointment_id: int | None = None,
 ) -> list[PublicSlot]:
     """Bookable start times of `service` in [start, end), with `staff` or with anyone bookable
     who performs it (each slot says who is free). A constant number of queries: the staff
-    list, then the engine's inputs for all of them at once."""
+    list, then the engine's inputs for all of them at once. A booking being moved passes its
+    id as `exclude_appointment_id`, so its own time does not block the new one."""
     if staff is not None:
         members = [staff]
     else:
@@ -187,6 +189,7 @@ def public_slot_list(
             start=start,
             end=end,
             now=now,
+            exclude_appointment_id=exclude_appointment_id,
         )
     ]
 

@@ -7,19 +7,22 @@ word: a 23P01 violation becomes the same clean 409 as the re-check.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from realtime.payloads import appointment_change_publish
 from shared_apps.accounts.models import User
 from shared_apps.core.errors import ValidationFailedError
 from tenant_apps.catalog.models import BookingPage, Service, StaffMember
 from tenant_apps.catalog.questions import answers_clean, answers_problems, questions_parse
 from tenant_apps.customers.models import Customer
 from tenant_apps.customers.services import customer_get_or_create
+from tenant_apps.notifications.services import appointment_change_notify
 from tenant_apps.scheduling import errors
 from tenant_apps.scheduling.availability import staff_calendars_load
 from tenant_apps.scheduling.engine import on_grid, within_working_time
@@ -173,8 +176,8 @@ def _log(
     action: str,
     before: dict[str, Any],
     after: dict[str, Any],
-) -> None:
-    AppointmentActivity.objects.create(
+) -> AppointmentActivity:
+    activity = AppointmentActivity.objects.create(
         appointment=appointment,
         actor=actor.user,
         actor_label=actor.label,
@@ -182,6 +185,9 @@ def _log(
         before=before,
         after=after,
     )
+    # Every change passes through here: the live calendar hears of it once it commits.
+    appointment_change_publish(appointment=appointment, action=action, before=before)
+    return activity
 
 
 def _lock_staff(*staff_ids: int) -> None:
@@ -191,6 +197,18 @@ def _lock_staff(*staff_ids: int) -> None:
         .filter(pk__in=sorted(set(staff_ids)))
         .order_by("pk")
         .values_list("pk", flat=True)
+    )
+
+
+def _lock_performing_staff(*, service: Service, staff: StaffMember) -> bool:
+    """Lock `staff` for the booking, in the same query that checks they perform `service`
+    (False, nothing locked, when they don't)."""
+    return (
+        StaffMember.objects.select_for_update(of=("self",))
+        .filter(pk=staff.pk, services=service)
+        .values_list("pk", flat=True)
+        .first()
+        is not None
     )
 
 
@@ -248,6 +266,89 @@ def _pick_staff(
     raise errors.slot_unavailable(problems[0])
 
 
+@contextmanager
+def _overlap_as_conflict() -> Iterator[None]:
+    """The exclusion constraint's verdict (SQLSTATE 23P01) as the same 409 the re-check gives.
+    Used outside the transaction's block, so the rollback has happened when it converts."""
+    try:
+        yield
+    except IntegrityError as exc:
+        if _is_exclusion_violation(exc):
+            raise errors.slot_unavailable(errors.SLOT_TAKEN) from exc
+        raise
+
+
+def _appointment_insert(
+    *,
+    service: Service,
+    staff: StaffMember | None,
+    customer: Customer,
+    start: datetime,
+    source: AppointmentSource,
+    actor: Actor,
+    now: datetime,
+    studio_timezone: str,
+    checks: BookingChecks = PUBLIC_CHECKS,
+    answers: dict[str, Any] | None = None,
+    customer_note: str = "",
+    owner_notes: str = "",
+    staff_choices: Collection[int] | None = None,
+) -> Appointment:
+    """appointment_create's work, inside the caller's transaction."""
+    if not service.is_active:
+        raise errors.StaffCannotPerformServiceError(
+            "This service is not bookable.", errors={"service": ["This service is not active."]}
+        )
+    if staff is not None and checks.bookable_staff_only and not staff.is_bookable:
+        raise errors.StaffCannotPerformServiceError(
+            errors={"staff": ["This staff member can't be booked online."]}
+        )
+    if staff is None:
+        staff = _pick_staff(
+            service=service,
+            start=start,
+            now=now,
+            studio_timezone=studio_timezone,
+            checks=checks,
+            staff_choices=staff_choices,
+        )
+    else:
+        if not _lock_performing_staff(service=service, staff=staff):
+            raise errors.StaffCannotPerformServiceError(
+                errors={"staff": ["This staff member does not perform this service."]}
+            )
+        _require_bookable(
+            service=service,
+            staff=staff,
+            start=start,
+            now=now,
+            studio_timezone=studio_timezone,
+            checks=checks,
+        )
+    appointment = Appointment(
+        reference=reference_new(),
+        service=service,
+        staff=staff,
+        customer=customer,
+        status=(
+            AppointmentStatus.PENDING if service.requires_approval else AppointmentStatus.CONFIRMED
+        ),
+        source=source,
+        answers=answers or {},
+        customer_note=customer_note,
+        owner_notes=owner_notes,
+        price=service.price,
+        currency=service.currency,
+        created_by=actor.user,
+    )
+    _apply_times(appointment, service, start)
+    appointment.save()
+    activity = _log(appointment, actor, "created", {}, _snapshot(appointment))
+    # In the same transaction: the emails are owed exactly when the booking exists.
+    appointment_change_notify(appointment=appointment, activity=activity, actor=actor)
+    return appointment
+
+
 def appointment_create(
     *,
     service: Service,
@@ -265,65 +366,22 @@ def appointment_create(
     staff_choices: Collection[int] | None = None,
 ) -> Appointment:
     """Book `service` with `staff` (None: anyone free, among `staff_choices` when given)."""
-    if not service.is_active:
-        raise errors.StaffCannotPerformServiceError(
-            "This service is not bookable.", errors={"service": ["This service is not active."]}
+    with _overlap_as_conflict(), transaction.atomic():
+        return _appointment_insert(
+            service=service,
+            staff=staff,
+            customer=customer,
+            start=start,
+            source=source,
+            actor=actor,
+            now=now,
+            studio_timezone=studio_timezone,
+            checks=checks,
+            answers=answers,
+            customer_note=customer_note,
+            owner_notes=owner_notes,
+            staff_choices=staff_choices,
         )
-    if staff is not None and not service.staff.filter(pk=staff.pk).exists():
-        raise errors.StaffCannotPerformServiceError(
-            errors={"staff": ["This staff member does not perform this service."]}
-        )
-    if staff is not None and checks.bookable_staff_only and not staff.is_bookable:
-        raise errors.StaffCannotPerformServiceError(
-            errors={"staff": ["This staff member can't be booked online."]}
-        )
-    try:
-        with transaction.atomic():
-            if staff is None:
-                staff = _pick_staff(
-                    service=service,
-                    start=start,
-                    now=now,
-                    studio_timezone=studio_timezone,
-                    checks=checks,
-                    staff_choices=staff_choices,
-                )
-            else:
-                _lock_staff(staff.pk)
-                _require_bookable(
-                    service=service,
-                    staff=staff,
-                    start=start,
-                    now=now,
-                    studio_timezone=studio_timezone,
-                    checks=checks,
-                )
-            appointment = Appointment(
-                reference=reference_new(),
-                service=service,
-                staff=staff,
-                customer=customer,
-                status=(
-                    AppointmentStatus.PENDING
-                    if service.requires_approval
-                    else AppointmentStatus.CONFIRMED
-                ),
-                source=source,
-                answers=answers or {},
-                customer_note=customer_note,
-                owner_notes=owner_notes,
-                price=service.price,
-                currency=service.currency,
-                created_by=actor.user,
-            )
-            _apply_times(appointment, service, start)
-            appointment.save()
-            _log(appointment, actor, "created", {}, _snapshot(appointment))
-    except IntegrityError as exc:
-        if _is_exclusion_violation(exc):
-            raise errors.slot_unavailable(errors.SLOT_TAKEN) from exc
-        raise
-    return appointment
 
 
 def appointment_reschedule(
@@ -374,7 +432,8 @@ def appointment_reschedule(
                     "updated_at",
                 ]
             )
-            _log(locked, actor, "rescheduled", before, _snapshot(locked))
+            activity = _log(locked, actor, "rescheduled", before, _snapshot(locked))
+            appointment_change_notify(appointment=locked, activity=activity, actor=actor)
     except IntegrityError as exc:
         if _is_exclusion_violation(exc):
             raise errors.slot_unavailable(errors.SLOT_TAKEN) from exc
@@ -428,7 +487,8 @@ def appointment_transition(
         if reason:
             locked.status_reason = reason
         locked.save(update_fields=["status", "status_reason", "updated_at"])
-        _log(locked, actor, f"status:{to_status}", before, _snapshot(locked))
+        activity = _log(locked, actor, f"status:{to_status}", before, _snapshot(locked))
+        appointment_change_notify(appointment=locked, activity=activity, actor=actor)
     return locked
 
 
@@ -512,12 +572,13 @@ def appointment_book(
             raise ValidationFailedError(errors=problems)
         page_staff = [s.pk for s in page.staff.all()]
         staff_choices = page_staff or None
-    with transaction.atomic():
+    # One transaction (so one savepoint fewer than calling appointment_create in here).
+    with _overlap_as_conflict(), transaction.atomic():
         if isinstance(customer, CustomerDetails):
             customer = customer_get_or_create(
                 email=customer.email, full_name=customer.full_name, phone=customer.phone
             )
-        return appointment_create(
+        return _appointment_insert(
             service=service,
             staff=staff,
             customer=customer,

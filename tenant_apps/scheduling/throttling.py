@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
@@ -41,19 +42,33 @@ def rate_limit_hit(*, kind: str, address: str, limit: int, now: float | None = N
     moment = time.time() if now is None else now
     window = int(moment // WINDOW_SECONDS)
     digest = hashlib.sha256(address.encode()).hexdigest()[:24]
-    key = f"public-rate:{kind}:{digest}:{window}"
-    cache.add(key, 0, timeout=WINDOW_SECONDS * 2)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=WINDOW_SECONDS * 2)
-        count = 1
+    count = _window_count(f"public-rate:{kind}:{digest}:{window}")
     if count > limit:
         retry_after = max(1, math.ceil((window + 1) * WINDOW_SECONDS - moment))
         raise PublicRateLimitedError(
             f"Too many requests from your address; try again in {retry_after} seconds.",
             retry_after=retry_after,
         )
+
+
+def _window_count(key: str) -> int:
+    """Add one to the window's counter and return it. On Redis that is one round trip (INCR
+    and EXPIRE NX pipelined): every public request pays for it."""
+    timeout = WINDOW_SECONDS * 2
+    backend = getattr(cache, "_cache", None)
+    if isinstance(cache, RedisCache) and backend is not None:
+        redis_key = cache.make_and_validate_key(key)
+        with backend.get_client(redis_key, write=True).pipeline(transaction=False) as pipe:
+            pipe.incr(redis_key)
+            pipe.expire(redis_key, timeout, nx=True)
+            count, _ = pipe.execute()
+        return int(count)
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.set(key, 1, timeout=timeout)
+        return 1
 
 
 class _PublicRateThrottle(BaseThrottle):

@@ -12,6 +12,9 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from shared_apps.accounts.models import User
+from tenant_apps.notifications.demo import notifications_demo_seed
+from tenant_apps.notifications.outbox import notifications_muted
+from tenant_apps.reviews.demo import reviews_demo_seed
 from tenant_apps.scheduling.demo import scheduling_demo_seed
 from tenants.models import Membership, Role, Tenant
 from tenants.platform import platform_tenant_ensure
@@ -80,7 +83,8 @@ def demo_seed() -> Tenant:
     )
     Membership.objects.get_or_create(user=owner, tenant=tenant, defaults={"role": Role.OWNER})
     Membership.objects.get_or_create(user=staff, tenant=tenant, defaults={"role": Role.STAFF})
-    with schema_context(tenant.schema_name):
+    # Demo bookings belong to nobody: no emails for them (the log gets its own history).
+    with schema_context(tenant.schema_name), notifications_muted():
         scheduling_demo_seed(
             studio_timezone=tenant.timezone,
             currency=tenant.currency,
@@ -88,5 +92,7 @@ def demo_seed() -> Tenant:
             owner=owner,
             staff_user=staff,
         )
+        reviews_demo_seed()
+        notifications_demo_seed(now=timezone.now())
     connection.set_schema_to_public()  # type: ignore[attr-defined]
     return Tenant.objects.get(pk=tenant.pk)

@@ -45,6 +45,8 @@ APP_NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Resources", "resources:resource_list", "box"),
     NavItem("Packages", "packages:package_list", "credit-card"),
     NavItem("Reports", "reports:overview", "bar-chart"),
+    NavItem("Reviews", "reviews:review_list", "check", roles=MANAGING_ROLES),
+    NavItem("Notifications", "notifications:delivery_log", "mail", roles=MANAGING_ROLES),
     NavItem("Settings", "studio:settings", "sliders", roles=MANAGING_ROLES),
 )
 

@@ -1,4 +1,4 @@
-"""Reads of the owner app shell: the studio's profile and the first-day dashboard."""
+"""Reads of the owner app shell: the studio's profile and the dashboard."""
 
 from __future__ import annotations
 
@@ -11,6 +11,15 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from shared_apps.accounts.models import User
 from tenant_apps.customers.models import Customer
+from tenant_apps.reports.periods import ReportRange
+from tenant_apps.reports.selectors import (
+    Summary,
+    appointment_day_list,
+    pending_approval_list,
+    report_summary_get,
+)
+from tenant_apps.scheduling.models import Appointment, AppointmentStatus
+from tenant_apps.scheduling.selectors import zone_or_utc
 from tenant_apps.studio.navigation import url_or_none
 from tenants.access import MANAGING_ROLES
 from tenants.models import Membership, Role, Tenant, TenantStatus
@@ -69,6 +78,58 @@ class StudioStatus:
         return min(100, round(100 * self.trial_days_left / self.trial_days_total))
 
 
+# Badge tone per appointment status (the house badges: ok / info / warn / danger / muted).
+STATUS_TONES = {
+    AppointmentStatus.PENDING: "warn",
+    AppointmentStatus.CONFIRMED: "info",
+    AppointmentStatus.COMPLETED: "ok",
+    AppointmentStatus.NO_SHOW: "danger",
+    AppointmentStatus.CANCELLED: "muted",
+    AppointmentStatus.REJECTED: "muted",
+}
+
+
+@dataclass(frozen=True)
+class DayAppointment:
+    """One line of the dashboard's day (or of its approval list), in the studio's time."""
+
+    id: int
+    reference: str
+    local_start: datetime
+    local_end: datetime
+    customer: str
+    service: str
+    staff: str
+    staff_color: str
+    status: str
+    status_label: str
+    tone: str
+    calendar_url: str | None
+
+    @classmethod
+    def of(
+        cls, appointment: Appointment, zone: ZoneInfo, calendar_url: str | None
+    ) -> DayAppointment:
+        local_start = appointment.start.astimezone(zone)
+        return cls(
+            id=appointment.pk,
+            reference=appointment.reference,
+            local_start=local_start,
+            local_end=appointment.end.astimezone(zone),
+            customer=appointment.customer.full_name,
+            service=appointment.service.name,
+            staff=appointment.staff.display_name,
+            staff_color=appointment.staff.color,
+            status=appointment.status,
+            status_label=appointment.get_status_display(),
+            tone=STATUS_TONES.get(AppointmentStatus(appointment.status), "muted"),
+            # The calendar opens on the appointment's local day.
+            calendar_url=f"{calendar_url}?date={local_start.date().isoformat()}"
+            if calendar_url
+            else None,
+        )
+
+
 @dataclass(frozen=True)
 class Dashboard:
     greeting: str
@@ -78,6 +139,29 @@ class Dashboard:
     customers_count: int
     team_count: int
     can_manage: bool
+    today: tuple[DayAppointment, ...] = ()
+    # Staff see their own day only; a staff login not linked to a staff profile sees none.
+    own_day_only: bool = False
+    pending_count: int = 0
+    pending: tuple[DayAppointment, ...] = ()
+    calendar_url: str | None = None
+    approvals_url: str | None = None
+    reports_url: str | None = None
+    # Owners and managers: the chosen range's figures (None for staff, or a range in error).
+    summary: Summary | None = None
+
+    @property
+    def today_cancelled(self) -> int:
+        """Today's appointments that will not (or did not) happen: cancelled or missed."""
+        return sum(
+            1
+            for item in self.today
+            if item.status in (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW)
+        )
+
+    @property
+    def today_active(self) -> int:
+        return len(self.today) - self.today_cancelled
 
     @property
     def checklist_done(self) -> int:
@@ -117,10 +201,17 @@ def studio_status_get(*, tenant: Tenant, now: datetime) -> StudioStatus:
 
 
 def studio_dashboard_get(
-    *, tenant: Tenant, user: User, membership: Membership, now: datetime
+    *,
+    tenant: Tenant,
+    user: User,
+    membership: Membership,
+    now: datetime,
+    report_range: ReportRange | None = None,
 ) -> Dashboard:
     """Everything the dashboard shows, from data that exists today (no invented figures).
-    Runs in the studio's schema (customers are counted there)."""
+    Runs in the studio's schema. Owners and managers get the studio's whole day, the approval
+    queue and the figures of `report_range`; staff get their own appointments of the day and
+    nothing about money."""
     can_manage = membership.role in MANAGING_ROLES
     # Only owners can change the studio's profile, so only they get the buttons that lead there.
     settings_url = url_or_none("studio:settings") if membership.role == Role.OWNER else None
@@ -160,7 +251,20 @@ def studio_dashboard_get(
             action_url=staff_url if can_manage else None,
         ),
     )
-    local_now = now.astimezone(ZoneInfo(tenant.timezone))
+    zone = zone_or_utc(tenant.timezone)
+    local_now = now.astimezone(zone)
+    calendar_url = url_or_none("scheduling:calendar")
+    day = appointment_day_list(
+        day=local_now.date(),
+        timezone_name=tenant.timezone,
+        staff_user_id=None if can_manage else user.pk,
+    )
+    pending_count, pending = pending_approval_list() if can_manage else (0, [])
+    summary = None
+    if can_manage and report_range is not None:
+        summary = report_summary_get(
+            report_range=report_range, currency=tenant.currency, studio_timezone=tenant.timezone
+        )
     return Dashboard(
         greeting=_greeting(local_now.hour),
         local_now=local_now,
@@ -169,4 +273,12 @@ def studio_dashboard_get(
         customers_count=Customer.objects.count(),
         team_count=team_count,
         can_manage=can_manage,
+        today=tuple(DayAppointment.of(a, zone, calendar_url) for a in day),
+        own_day_only=not can_manage,
+        pending_count=pending_count,
+        pending=tuple(DayAppointment.of(a, zone, calendar_url) for a in pending),
+        calendar_url=calendar_url,
+        approvals_url=url_or_none("scheduling:approval_queue") if can_manage else None,
+        reports_url=url_or_none("reports:overview") if can_manage else None,
+        summary=summary,
     )

@@ -10,6 +10,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from shared_apps.accounts.models import User
 from shared_apps.core.errors import PermissionDeniedError, ValidationFailedError
+from tenant_apps.booking import views as booking_views
+from tenant_apps.reports.charts import summary_chart
+from tenant_apps.reports.forms import ReportRangeForm
+from tenant_apps.scheduling.selectors import zone_or_utc
 from tenant_apps.studio.forms import StudioSettingsForm
 from tenant_apps.studio.selectors import studio_dashboard_get, studio_get
 from tenant_apps.studio.services import studio_settings_update
@@ -25,25 +29,48 @@ def _user(request: HttpRequest) -> User:
 
 @require_GET
 def studio_home(request: HttpRequest) -> HttpResponse:
-    """ "/" on a studio host: members go to their app; everyone else sees the studio's card.
-    (The public booking pages will live here once they ship.)"""
+    """ "/" on a studio host: members go to their app; everyone else sees the studio's home
+    page with its services, staff, reviews and booking buttons (tenant_apps.booking)."""
     tenant = request.tenant  # type: ignore[attr-defined]
     if membership_for(request.user, tenant) is not None:
         return redirect("studio:dashboard")
-    return render(request, "studio/public_home.html", {"profile": studio_get(tenant=tenant)})
+    return booking_views.studio_home(request)
 
 
 @studio_member_required()
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The day at a glance for everyone; the range's figures and charts for owners and
+    managers (the range comes from the query string, like the reports page's)."""
     tenant = studio_get(tenant=request.tenant)  # type: ignore[attr-defined]
+    membership = request.membership  # type: ignore[attr-defined]
+    now = timezone.now()
+    form = None
+    report_range = None
+    if membership.role in MANAGING_ROLES:
+        form = ReportRangeForm(
+            request.GET,
+            today=now.astimezone(zone_or_utc(tenant.timezone)).date(),
+            timezone=tenant.timezone,
+        )
+        if not form.is_bound or form.is_valid():
+            report_range = form.report_range()
     data = studio_dashboard_get(
         tenant=tenant,
         user=_user(request),
-        membership=request.membership,  # type: ignore[attr-defined]
-        now=timezone.now(),
+        membership=membership,
+        now=now,
+        report_range=report_range,
     )
-    return render(request, "studio/dashboard.html", {"profile": tenant, "dashboard": data})
+    context = {
+        "profile": tenant,
+        "dashboard": data,
+        "form": form,
+        "chart": summary_chart(data.summary) if data.summary else None,
+        "query": request.GET.urlencode(),
+    }
+    status = 400 if form is not None and report_range is None else 200
+    return render(request, "studio/dashboard.html", context, status=status)
 
 
 @studio_member_required(roles=MANAGING_ROLES)

@@ -182,7 +182,8 @@ def test_without_the_staff_lock_the_constraint_still_answers_409_never_500(studi
         violations["23P01"] += found
         return found
 
-    monkeypatch.setattr(services, "_lock_staff", lambda *ids: None)
+    # The booking's lock is taken by the query that checks the person performs the service.
+    monkeypatch.setattr(services, "_lock_performing_staff", lambda **kwargs: True)
     monkeypatch.setattr(services, "booking_problem", check_then_wait)
     monkeypatch.setattr(services, "_is_exclusion_violation", counting_is_violation)
     service, first = studio["service"], studio["staff"][0]

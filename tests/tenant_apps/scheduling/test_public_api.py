@@ -622,3 +622,39 @@ def test_the_default_limits_are_generous(settings):
 
     assert base.PUBLIC_BOOKING_RATE_PER_MINUTE == 120
     assert base.PUBLIC_SLOTS_RATE_PER_MINUTE == 1200
+
+
+def test_the_hand_built_booking_answer_equals_the_documented_serializer(db, in_alpha):
+    """public_booking_json skips DRF for speed; it must stay what the schema documents."""
+    from decimal import Decimal
+
+    from tenant_apps.scheduling.public_serializers import (
+        PublicBookingSerializer,
+        public_booking_json,
+    )
+
+    service = ServiceFactory(price=Decimal("45"), requires_approval=True)
+    staff = StaffMemberFactory()
+    customer = Customer.objects.create(full_name="Ada Lovelace", email="ada@example.com")
+    start = datetime(2031, 3, 4, 9, 30, tzinfo=UTC)
+    appointment = Appointment.objects.create(
+        reference="ABCDEFGH",
+        service=service,
+        staff=staff,
+        customer=customer,
+        start=start,
+        end=start + timedelta(minutes=service.duration_minutes),
+        buffer_before=timedelta(0),
+        buffer_after=timedelta(0),
+        blocked_start=start,
+        blocked_end=start + timedelta(minutes=service.duration_minutes),
+        status="pending",
+        source="public_page",
+        price=Decimal("45"),
+        currency="GBP",
+        status_reason="",
+    )
+
+    assert public_booking_json(appointment) == dict(PublicBookingSerializer(appointment).data)
+    assert public_booking_json(appointment)["price"] == "45.00"
+    assert public_booking_json(appointment)["start"] == "2031-03-04T09:30:00Z"

@@ -1,0 +1,119 @@
+"""The live calendar socket (/ws/calendar/): one studio's changes as they commit.
+
+Message contract: realtime/README.md.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from realtime.access import CalendarAccess, calendar_access_get
+from realtime.protocol import (
+    CLOSE_FORBIDDEN,
+    CLOSE_UNAUTHENTICATED,
+    CLOSE_UNKNOWN,
+    calendar_group_name,
+)
+from realtime.sequence import calendar_seq_current
+
+# Redis reads of the counter need no database: keep them off the one thread that serves every
+# consumer's database calls.
+_seq_current = sync_to_async(calendar_seq_current, thread_sensitive=False)
+
+
+class CalendarConsumer(AsyncJsonWebsocketConsumer):
+    group_name: str | None = None
+    access: CalendarAccess | None = None
+
+    async def connect(self) -> None:
+        tenant = self.scope["tenant"]
+        user = self.scope["user"]
+        if not user.is_authenticated:
+            await self._refuse(CLOSE_UNAUTHENTICATED, "not_signed_in", "Sign in to the studio.")
+            return
+        access = await database_sync_to_async(calendar_access_get)(
+            tenant=tenant, user=user, session=self.scope["session"]
+        )
+        if access is None:
+            await self._refuse(
+                CLOSE_FORBIDDEN, "not_a_member", "You are not a member of this studio."
+            )
+            return
+        self.access = access
+        self.group_name = calendar_group_name(tenant.schema_name)
+        # Join before reading the counter: every event numbered after `hello.seq` is then sure
+        # to arrive on this socket (see the README's reconnect rule).
+        await self.channel_layer.group_add(self.group_name, self.channel_name)
+        await self.accept()
+        await self.send_json(
+            {
+                "type": "hello",
+                "seq": await _seq_current(tenant.schema_name),
+                "studio": tenant.slug,
+                "role": access.role,
+                "staff": access.own_staff_id,
+            }
+        )
+
+    async def disconnect(self, code: int) -> None:
+        if self.group_name is not None:
+            await self.channel_layer.group_discard(self.group_name, self.channel_name)
+
+    async def receive(
+        self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
+    ) -> None:
+        try:
+            content = json.loads(text_data) if text_data is not None else None
+        except ValueError:
+            content = None
+        if not isinstance(content, dict):
+            await self.send_json({"type": "error", "code": "invalid_message"})
+            return
+        if content.get("type") == "ping":
+            seq = await _seq_current(self.scope["schema_name"])
+            await self.send_json({"type": "pong", "seq": seq})
+            return
+        await self.send_json({"type": "error", "code": "unknown_message"})
+
+    async def calendar_event(self, message: dict[str, Any]) -> None:
+        """A committed change, from realtime.publish. Members who see only their own schedule
+        get just the number of any other change, so their sequence stays gap-free."""
+        event = message["event"]
+        access = self.access
+        if (
+            access is not None
+            and not access.sees_everything
+            and access.own_staff_id not in message.get("staff_ids", ())
+        ):
+            await self.send_json({"type": "seq", "seq": event["seq"]})
+            return
+        await self.send_json(event)
+
+    async def _refuse(self, code: int, reason: str, detail: str) -> None:
+        # Accept first: a refusal before the handshake reaches browsers as a bare 1006.
+        await self.accept()
+        await self.send_json(
+            {"type": "refused", "code": reason, "detail": detail, "close_code": code}
+        )
+        await self.close(code=code, reason=reason)
+
+
+class NotFoundConsumer(AsyncJsonWebsocketConsumer):
+    """Any other websocket path on a studio host."""
+
+    async def connect(self) -> None:
+        await self.accept()
+        await self.send_json(
+            {
+                "type": "refused",
+                "code": "not_found",
+                "detail": "No websocket is served at this path.",
+                "close_code": CLOSE_UNKNOWN,
+            }
+        )
+        await self.close(code=CLOSE_UNKNOWN, reason="not_found")

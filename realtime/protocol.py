@@ -1,0 +1,46 @@
+"""Names shared by the publisher, the consumer and the browser client (see realtime/README.md).
+
+Group names and Redis keys carry the schema name, so two studios never share a stream or a
+sequence, whichever process publishes.
+"""
+
+from __future__ import annotations
+
+# Close codes (4000-4999 are ours). A client should not retry on any of them without the user
+# doing something first (signing in, switching studio).
+CLOSE_UNAUTHENTICATED = 4401  # no signed-in user in the session cookie
+CLOSE_FORBIDDEN = 4403  # signed in, but not a member of this studio (or the studio is blocked)
+CLOSE_UNKNOWN = 4404  # no studio at this host, or no such websocket path
+
+APPOINTMENT_CREATED = "appointment.created"
+APPOINTMENT_UPDATED = "appointment.updated"
+APPOINTMENT_RESCHEDULED = "appointment.rescheduled"
+APPOINTMENT_STATUS = "appointment.status"
+APPOINTMENT_DELETED = "appointment.deleted"
+TIME_OFF_CREATED = "time_off.created"
+TIME_OFF_UPDATED = "time_off.updated"
+TIME_OFF_DELETED = "time_off.deleted"
+
+CALENDAR_EVENT_TYPES = frozenset(
+    {
+        APPOINTMENT_CREATED,
+        APPOINTMENT_UPDATED,
+        APPOINTMENT_RESCHEDULED,
+        APPOINTMENT_STATUS,
+        APPOINTMENT_DELETED,
+        TIME_OFF_CREATED,
+        TIME_OFF_UPDATED,
+        TIME_OFF_DELETED,
+    }
+)
+
+# The channel-layer message type the consumer handles (method `calendar_event`).
+LAYER_CALENDAR_EVENT = "calendar.event"
+
+
+def calendar_group_name(schema_name: str) -> str:
+    return f"t.{schema_name}.calendar"
+
+
+def calendar_seq_key(schema_name: str) -> str:
+    return f"t.{schema_name}.calendar.seq"
