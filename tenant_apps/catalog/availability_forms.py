@@ -335,5 +335,3 @@ class TimeOffForm(forms.Form):
             "start": datetime.combine(today, time(9)),
             "end": datetime.combine(today, time(17)),
         }
-
-

@@ -182,8 +182,14 @@ def _service_write(service: Service, data: Mapping[str, Any], *, created: bool) 
 
 
 def service_create(*, tenant: Tenant, data: Mapping[str, Any]) -> Service:
-    """A new service. The currency defaults to the studio's."""
-    service = Service(currency=tenant.currency)
+    """A new service. The currency and the booking policy (notice, cancel and reschedule
+    windows) default to the studio's; `data` may set them otherwise."""
+    service = Service(
+        currency=tenant.currency,
+        min_notice_minutes=tenant.default_min_notice_minutes,
+        cancel_notice_minutes=tenant.default_cancel_notice_minutes,
+        reschedule_notice_minutes=tenant.default_reschedule_notice_minutes,
+    )
     return _service_write(service, data, created=True)
 
 

@@ -13,21 +13,7 @@ from datetime import datetime
 
 from tenant_apps.catalog.models import StaffMember
 from tenant_apps.scheduling.availability import staff_calendars_load
-from tenant_apps.scheduling.engine import StaffCalendar
-from tenant_apps.scheduling.engine.intervals import intersect, normalize, subtract
-from tenant_apps.scheduling.engine.slots import DAY, _working_instants
-from tenant_apps.scheduling.engine.zones import epoch, offset_pieces
-
-
-def available_seconds(calendar: StaffCalendar, start: datetime, end: datetime) -> int:
-    """Seconds of [start, end) inside the calendar's working time and outside its time off."""
-    lo, hi = epoch(start), epoch(end)
-    if lo >= hi:
-        return 0
-    pieces = offset_pieces(calendar.timezone, lo - DAY, hi + DAY)
-    working = intersect(_working_instants(calendar, pieces, lo, hi), [(lo, hi)])
-    time_off = normalize((epoch(a), epoch(b)) for a, b in calendar.time_off)
-    return sum(b - a for a, b in subtract(working, time_off))
+from tenant_apps.scheduling.engine import working_seconds
 
 
 def available_minutes_by_staff(
@@ -37,4 +23,4 @@ def available_minutes_by_staff(
     calendars = staff_calendars_load(
         staff=staff, studio_timezone=studio_timezone, start=start, end=end
     )
-    return {c.staff_id: available_seconds(c, start, end) // 60 for c in calendars}
+    return {c.staff_id: working_seconds(c, start, end) // 60 for c in calendars}

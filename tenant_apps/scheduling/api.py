@@ -48,6 +48,7 @@ from tenant_apps.scheduling.serializers import (
     AppointmentRescheduleInputSerializer,
     AppointmentSerializer,
     AppointmentStatusInputSerializer,
+    appointment_list_json,
 )
 from tenant_apps.scheduling.services import (
     OWNER_CHECKS,
@@ -206,8 +207,7 @@ class AppointmentListCreateApi(generics.GenericAPIView):
     def get(self, request: Request) -> Response:
         appointments = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(appointments)
-        data = AppointmentSerializer(page, many=True, context={"request": request}).data
-        return self.get_paginated_response(data)
+        return self.get_paginated_response(appointment_list_json(page or [], request=request))
 
     @extend_schema(
         operation_id="appointments_create",

@@ -124,12 +124,12 @@ def calendar_shading_get(
     first_day = start.date() - timedelta(days=1)
     last_day = end.date() + timedelta(days=1)
     overrides: dict[int, dict[date, list[tuple[int, int]]]] = defaultdict(dict)
-    for staff_id, day, start_minute, end_minute in DateOverride.objects.filter(
+    for override_staff, day, from_minute, to_minute in DateOverride.objects.filter(
         staff_id__in=ids, date__range=(first_day, last_day)
     ).values_list("staff_id", "date", "start_minute", "end_minute"):
-        intervals = overrides[staff_id].setdefault(day, [])
-        if start_minute is not None and end_minute is not None:
-            intervals.append((start_minute, end_minute))
+        intervals = overrides[override_staff].setdefault(day, [])
+        if from_minute is not None and to_minute is not None:  # no minutes: closed that day
+            intervals.append((from_minute, to_minute))
     time_off: dict[int, list[TimeOffSpan]] = defaultdict(list)
     for staff_id, off_start, off_end, reason in (
         TimeOff.objects.filter(staff_id__in=ids, start__lt=end, end__gt=start)

@@ -6,7 +6,9 @@ scheduling.services. Names are unique across the API: they become OpenAPI compon
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta, tzinfo
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,6 +21,8 @@ from tenant_apps.catalog.models import Service, StaffMember
 from tenant_apps.customers.models import Customer
 from tenant_apps.scheduling.models import Appointment, AppointmentActivity, AppointmentStatus
 from tenant_apps.scheduling.selectors import MAX_RANGE_DAYS
+
+CENTS = Decimal("0.01")
 
 # Dates the API accepts at all: far enough for any booking, near enough for date arithmetic
 # (a few days either side of year 1 or 9999 overflows) to stay safe.
@@ -163,6 +167,69 @@ class AppointmentSerializer(serializers.ModelSerializer):
         path = f"/api/v1/appointments/{appointment.pk}.ics"
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request is not None else path
+
+
+def _datetime_json(value: datetime, zone: tzinfo) -> str:
+    """As DRF's DateTimeField writes it: in the current zone (UTC), "Z" for UTC."""
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _minutes(value: timedelta) -> int:
+    return int(value.total_seconds() // 60)
+
+
+def appointment_list_json(
+    appointments: Iterable[Appointment], *, request: Any
+) -> list[dict[str, Any]]:
+    """AppointmentSerializer(many=True).data, built by hand: a calendar week holds hundreds of
+    appointments and DRF's nested serializers cost about a millisecond each, ten times the
+    query. A test keeps the two outputs equal field for field."""
+    base = request.build_absolute_uri("/")[:-1] if request is not None else ""
+    zone = timezone.get_current_timezone()  # once: each look-up goes through a context local
+    rows = []
+    for a in appointments:
+        service, staff, customer = a.service, a.staff, a.customer
+        rows.append(
+            {
+                "id": a.pk,
+                "reference": a.reference,
+                "status": a.status,
+                "source": a.source,
+                "start": _datetime_json(a.start, zone),
+                "end": _datetime_json(a.end, zone),
+                "buffer_before_minutes": _minutes(a.buffer_before),
+                "buffer_after_minutes": _minutes(a.buffer_after),
+                "service": {
+                    "id": service.pk,
+                    "name": service.name,
+                    "duration_minutes": service.duration_minutes,
+                    "color": service.color,
+                },
+                "staff": {
+                    "id": staff.pk,
+                    "display_name": staff.display_name,
+                    "color": staff.color,
+                    "timezone": staff.timezone,
+                },
+                "customer": {
+                    "id": customer.pk,
+                    "full_name": customer.full_name,
+                    "email": customer.email,
+                    "phone": customer.phone,
+                },
+                "answers": a.answers,
+                "customer_note": a.customer_note,
+                "owner_notes": a.owner_notes,
+                "status_reason": a.status_reason,
+                "price": str(Decimal(a.price).quantize(CENTS)),
+                "currency": a.currency,
+                "created_at": _datetime_json(a.created_at, zone),
+                "updated_at": _datetime_json(a.updated_at, zone),
+                "ics_url": f"{base}/api/v1/appointments/{a.pk}.ics",
+            }
+        )
+    return rows
 
 
 class AppointmentNewCustomerInputSerializer(serializers.Serializer):

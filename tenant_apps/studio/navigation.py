@@ -44,9 +44,11 @@ APP_NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Staff", "catalog:staff_list", "user-check"),
     NavItem("Resources", "resources:resource_list", "box"),
     NavItem("Packages", "packages:package_list", "credit-card"),
-    NavItem("Reports", "reports:overview", "bar-chart"),
+    NavItem("Reports", "reports:overview", "bar-chart", roles=MANAGING_ROLES),
     NavItem("Reviews", "reviews:review_list", "check", roles=MANAGING_ROLES),
     NavItem("Notifications", "notifications:delivery_log", "mail", roles=MANAGING_ROLES),
+    NavItem("Team", "studio:team", "users", roles=MANAGING_ROLES),
+    NavItem("Booking policies", "studio:policies", "check-square", roles=MANAGING_ROLES),
     NavItem("Settings", "studio:settings", "sliders", roles=MANAGING_ROLES),
 )
 

@@ -136,12 +136,13 @@ def test_member_of_another_studio_is_refused_with_4403(studio, owners, session_c
     assert refused["message"]["code"] == "not_a_member"
 
 
-def test_session_with_a_stale_password_hash_is_anonymous(studio, owners, session_cookie):
-    # Given a session made before the owner changed their password
-    owner = owners["alpha"]
-    cookie = session_cookie(owner)
-    owner.set_password("a-brand-new-password-42")
-    owner.save(update_fields=["password"])
+def test_session_with_a_stale_password_hash_is_anonymous(studio, staff_member_user, session_cookie):
+    # Given a session made before the member changed their password (a throwaway member: the
+    # session's owner accounts are shared with every later test, which signs in with them)
+    member, _ = staff_member_user
+    cookie = session_cookie(member)
+    member.set_password("a-brand-new-password-42")
+    member.save(update_fields=["password"])
 
     refused = refusal(cookie=cookie)
 

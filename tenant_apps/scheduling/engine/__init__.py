@@ -18,6 +18,7 @@ from tenant_apps.scheduling.engine.slots import (
     on_grid,
     staff_slots,
     within_working_time,
+    working_seconds,
 )
 
 __all__ = [
@@ -32,4 +33,5 @@ __all__ = [
     "on_grid",
     "staff_slots",
     "within_working_time",
+    "working_seconds",
 ]

@@ -22,7 +22,7 @@ from tenant_apps.scheduling.engine.inputs import (
     SlotRequest,
     StaffCalendar,
 )
-from tenant_apps.scheduling.engine.intervals import Span, normalize, subtract
+from tenant_apps.scheduling.engine.intervals import Span, intersect, normalize, subtract
 from tenant_apps.scheduling.engine.zones import epoch, from_epoch, offset_pieces
 
 DAY = 86400
@@ -173,6 +173,19 @@ def within_working_time(calendar: StaffCalendar, start: datetime, end: datetime)
     pieces = offset_pieces(calendar.timezone, lo - DAY, hi + DAY)
     working = _working_instants(calendar, pieces, lo, hi)
     return any(a <= lo and hi <= b for a, b in working)
+
+
+def working_seconds(calendar: StaffCalendar, start: datetime, end: datetime) -> int:
+    """Seconds of [start, end) inside the staff member's working time (weekly hours or the
+    date's override, DST included) and outside their time off: the "available" side of
+    utilisation, read with exactly the rules bookings are checked against."""
+    lo, hi = epoch(start), epoch(end)
+    if lo >= hi:
+        return 0
+    pieces = offset_pieces(calendar.timezone, lo - DAY, hi + DAY)
+    working = intersect(_working_instants(calendar, pieces, lo, hi), [(lo, hi)])
+    time_off = normalize((epoch(a), epoch(b)) for a, b in calendar.time_off)
+    return sum(b - a for a, b in subtract(working, time_off))
 
 
 def on_grid(timezone: str, start: datetime, step: timedelta) -> bool:

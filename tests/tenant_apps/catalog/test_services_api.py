@@ -331,3 +331,25 @@ def test_a_booked_service_cannot_be_deleted(owner_client):
     body = problem(response, 409, "service_in_use")
     assert "Deactivate it instead" in body["detail"]
     assert studio_rows() == before
+
+
+def test_a_new_service_takes_the_studio_booking_policy_unless_given(db, in_alpha):
+    from tenant_apps.catalog.services import service_create
+
+    studio = in_alpha
+    studio.default_min_notice_minutes = 180
+    studio.default_cancel_notice_minutes = 2 * 24 * 60
+    studio.default_reschedule_notice_minutes = 12 * 60
+
+    defaults = service_create(tenant=studio, data={"name": "Intro", "duration_minutes": 30})
+    given = service_create(
+        tenant=studio,
+        data={"name": "Drop-in", "duration_minutes": 30, "cancel_notice_minutes": 60},
+    )
+
+    assert (
+        defaults.min_notice_minutes,
+        defaults.cancel_notice_minutes,
+        defaults.reschedule_notice_minutes,
+    ) == (180, 2880, 720)
+    assert (given.cancel_notice_minutes, given.reschedule_notice_minutes) == (60, 720)
