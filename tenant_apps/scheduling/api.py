@@ -40,6 +40,7 @@ from tenant_apps.scheduling.idempotency import (
 )
 from tenant_apps.scheduling.models import Appointment, AppointmentSource, AppointmentStatus
 from tenant_apps.scheduling.serializers import (
+    APPOINTMENT_LIST_VALUES,
     AppointmentActivitySerializer,
     AppointmentCancelInputSerializer,
     AppointmentCreateInputSerializer,
@@ -206,7 +207,7 @@ class AppointmentListCreateApi(generics.GenericAPIView):
     )
     def get(self, request: Request) -> Response:
         appointments = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(appointments)
+        page = self.paginate_queryset(appointments.values(*APPOINTMENT_LIST_VALUES))
         return self.get_paginated_response(appointment_list_json(page or [], request=request))
 
     @extend_schema(
