@@ -217,7 +217,7 @@ def studio_dashboard_get(
     settings_url = url_or_none("studio:settings") if membership.role == Role.OWNER else None
     team_count = Membership.objects.filter(tenant_id=tenant.pk).count()
     details_done = bool(tenant.contact_email and tenant.contact_phone and tenant.address)
-    staff_url = url_or_none("catalog:staff_list")
+    team_url = url_or_none("studio:team")
     checklist = (
         ChecklistItem(
             key="details",
@@ -248,7 +248,7 @@ def studio_dashboard_get(
             description="Give your instructors and front desk their own logins.",
             done=team_count > 1,
             action_label="Invite team",
-            action_url=staff_url if can_manage else None,
+            action_url=team_url if can_manage else None,
         ),
     )
     zone = zone_or_utc(tenant.timezone)
