@@ -185,7 +185,7 @@
       textColor: readableText(color),
       classNames: ["cal-appt", `status-${a.status}`, ...(state.flash.has(a.id) ? ["cal-flash"] : [])],
       startEditable: movable,
-      durationEditable: false,
+      durationEditable: movable,
       extendedProps: { appointmentId: a.id },
     };
   }
@@ -388,7 +388,8 @@
     dayMaxEvents: true,
     allDaySlot: false,
     editable: true,
-    eventDurationEditable: false,
+    // Dragging an edge changes the length (through the same reschedule service as a move).
+    eventDurationEditable: true,
     selectable: true,
     selectMinDistance: 5,
     unselectAuto: true,
@@ -411,6 +412,13 @@
       if (!a) { info.revert(); return; }
       const staffId = info.newResource ? Number(info.newResource.id) : null;
       move(a, wallOfCalendarDate(info.event.start), staffId, info.revert);
+    },
+    eventResize(info) {
+      const id = info.event.extendedProps.appointmentId;
+      const a = state.appointments.get(id);
+      if (!a) { info.revert(); return; }
+      const minutes = Math.round((info.event.end - info.event.start) / 60000);
+      move(a, wallOfCalendarDate(info.event.start), null, info.revert, minutes);
     },
     select(info) {
       ec.unselect();
@@ -435,9 +443,13 @@
     });
   }
 
-  async function move(a, startWall, staffId, revert) {
+  // Move (new start and/or staff) or resize (`minutes`: the new length); the server keeps the
+  // current length when none is given.
+  async function move(a, startWall, staffId, revert, minutes = null) {
     const body = { start: new Date(zone.instant(startWall)).toISOString() };
     if (staffId !== null && staffId !== a.staff.id) body.staff = staffId;
+    if (minutes !== null) body.duration_minutes = minutes;
+    const length = minutes ?? Math.round((new Date(a.end) - new Date(a.start)) / 60000);
     const target = staffById.get(body.staff ?? a.staff.id);
     const url = `${cfg.urls.appointments}${a.id}/reschedule/`;
     try {
@@ -447,12 +459,13 @@
       } catch (err) {
         if (!(err.code === "outside_hours" && cfg.canManage)) throw err;
         const who = target ? target.name : "this staff member";
-        const ok = await confirmOutsideHours(`${when(body.start, zone.instant(addMinutes(startWall, a.service.duration_minutes)))} is outside ${who}'s working hours. Move the appointment anyway?`);
+        const ok = await confirmOutsideHours(`${when(body.start, zone.instant(addMinutes(startWall, length)))} is outside ${who}'s working hours. Move the appointment anyway?`);
         if (!ok) { if (revert) revert(); return false; }
         moved = await api("POST", url, { ...body, allow_outside_hours: true });
       }
       upsert(moved, { highlight: true });
-      toast(`Moved ${moved.customer.full_name} to ${when(moved.start, moved.end)}${body.staff ? ` with ${moved.staff.display_name}` : ""}.`);
+      const verb = minutes !== null ? "Changed" : "Moved";
+      toast(`${verb} ${moved.customer.full_name} to ${when(moved.start, moved.end)}${body.staff ? ` with ${moved.staff.display_name}` : ""}.`);
       return true;
     } catch (err) {
       if (revert) revert();

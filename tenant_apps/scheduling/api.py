@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import QuerySet
@@ -337,6 +338,9 @@ class AppointmentRescheduleApi(APIView):
             studio_timezone=request_tenant(request).timezone,
             checks=dataclasses.replace(
                 OWNER_CHECKS, allow_outside_hours=data["allow_outside_hours"]
+            ),
+            duration=(
+                timedelta(minutes=data["duration_minutes"]) if "duration_minutes" in data else None
             ),
         )
         return Response(_output(request, moved))

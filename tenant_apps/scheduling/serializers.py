@@ -313,6 +313,12 @@ class AppointmentRescheduleInputSerializer(serializers.Serializer):
         help_text="Move to this staff member (default: keep the current one).",
     )
     allow_outside_hours = serializers.BooleanField(required=False, default=False)
+    duration_minutes = serializers.IntegerField(
+        required=False,
+        min_value=5,
+        max_value=24 * 60,
+        help_text="A new length in minutes (5-minute steps). Default: keep the current length.",
+    )
 
 
 # Pending is where bookings start; nobody moves an appointment back to it.

@@ -49,6 +49,11 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     AppointmentStatus.NO_SHOW: frozenset(),
 }
 
+# An appointment's length when somebody sets it by hand (the calendar's resize).
+MIN_LENGTH = timedelta(minutes=5)
+MAX_LENGTH = timedelta(hours=24)
+LENGTH_STEP = timedelta(minutes=5)
+
 # Statuses a person may only set with a reason.
 REASON_REQUIRED = frozenset({AppointmentStatus.REJECTED, AppointmentStatus.CANCELLED})
 
@@ -103,9 +108,11 @@ def booking_problem(
     studio_timezone: str,
     checks: BookingChecks,
     exclude_appointment_id: int | None = None,
+    duration: timedelta | None = None,
 ) -> str | None:
-    """The reason code why `staff` can't take `service` at `start`, or None if they can."""
-    end = start + timedelta(minutes=service.duration_minutes)
+    """The reason code why `staff` can't take `service` at `start` (for `duration`, by default
+    the service's), or None if they can."""
+    end = start + (duration or timedelta(minutes=service.duration_minutes))
     if checks.enforce_notice_and_horizon:
         if start < now + timedelta(minutes=service.min_notice_minutes):
             return errors.TOO_SOON
@@ -144,6 +151,7 @@ def _require_bookable(
     studio_timezone: str,
     checks: BookingChecks,
     exclude_appointment_id: int | None = None,
+    duration: timedelta | None = None,
 ) -> None:
     """booking_problem as a guard: raise the 409 with its reason code."""
     problem = booking_problem(
@@ -154,6 +162,7 @@ def _require_bookable(
         studio_timezone=studio_timezone,
         checks=checks,
         exclude_appointment_id=exclude_appointment_id,
+        duration=duration,
     )
     if problem is not None:
         raise errors.slot_unavailable(problem)
@@ -212,9 +221,11 @@ def _lock_performing_staff(*, service: Service, staff: StaffMember) -> bool:
     )
 
 
-def _apply_times(appointment: Appointment, service: Service, start: datetime) -> None:
+def _apply_times(
+    appointment: Appointment, service: Service, start: datetime, duration: timedelta | None = None
+) -> None:
     appointment.start = start
-    appointment.end = start + timedelta(minutes=service.duration_minutes)
+    appointment.end = start + (duration or timedelta(minutes=service.duration_minutes))
     appointment.buffer_before = timedelta(minutes=service.buffer_before_minutes)
     appointment.buffer_after = timedelta(minutes=service.buffer_after_minutes)
     appointment.blocked_start = appointment.start - appointment.buffer_before
@@ -393,10 +404,22 @@ def appointment_reschedule(
     now: datetime,
     studio_timezone: str,
     checks: BookingChecks = OWNER_CHECKS,
+    duration: timedelta | None = None,
 ) -> Appointment:
+    """Move an appointment to `start` (and `staff`), and give it `duration` when that is set
+    (the calendar's resize); otherwise it keeps its current length, which is the service's
+    unless somebody resized it."""
     if appointment.status not in (AppointmentStatus.PENDING, AppointmentStatus.CONFIRMED):
         raise errors.InvalidTransitionError(
             f"A {appointment.get_status_display().lower()} appointment can't be moved."
+        )
+    if duration is None:
+        duration = appointment.end - appointment.start
+    elif not (MIN_LENGTH <= duration <= MAX_LENGTH and duration % LENGTH_STEP == timedelta(0)):
+        raise ValidationFailedError(
+            errors={
+                "duration_minutes": ["Give a length of 5 minutes to 24 hours, in 5-minute steps."]
+            }
         )
     service = appointment.service
     target = staff or appointment.staff
@@ -417,9 +440,10 @@ def appointment_reschedule(
                 studio_timezone=studio_timezone,
                 checks=checks,
                 exclude_appointment_id=locked.pk,
+                duration=duration,
             )
             locked.staff = target
-            _apply_times(locked, service, start)
+            _apply_times(locked, service, start, duration)
             locked.save(
                 update_fields=[
                     "staff",

@@ -231,6 +231,23 @@ def test_owner_drags_appointments_and_opens_the_side_panel(
         assert ann_column["x"] <= pats_box["x"] < ann_column["x"] + ann_column["width"]
         page.screenshot(path=str(SHOTS / "02_refused.png"))
 
+        # Its lower edge dragged down by half an hour: 13:00-14:30.
+        # (In the middle of the grid: near its edge a drag scrolls the grid along.)
+        event(page, pats).evaluate("el => el.scrollIntoView({block: 'center'})")
+        event(page, pats).hover()
+        page.wait_for_timeout(200)
+        box = event(page, pats).bounding_box()
+        assert box is not None
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] - 3
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.move(x, y + step / 2, steps=5)
+        page.mouse.move(x, y + step, steps=5)
+        page.mouse.up()
+        page.get_by_text("Changed Pat Calendar to").wait_for()
+        shown = str(event(page, pats).locator(".cal-ev-time").inner_text())
+        assert shown.replace(" ", "") == "13:00–14:30", shown
+
         # The side panel, by keyboard: Enter on the appointment opens it, Esc closes it.
         event(page, sams).focus()
         page.keyboard.press("Enter")
@@ -254,6 +271,7 @@ def test_owner_drags_appointments_and_opens_the_side_panel(
     moved_status, moved_staff, moved_start = stored(pats, alpha_tx)
     assert (moved_status, moved_staff) == (AppointmentStatus.CONFIRMED, studio["ann"].pk)
     assert moved_start == datetime.combine(day, time(13), LONDON)
+    assert Appointment.objects.get(pk=pats.pk).end == datetime.combine(day, time(14, 30), LONDON)
     assert stored(sams, alpha_tx)[1:] == (studio["ben"].pk, datetime.combine(day, time(10), LONDON))
 
 

@@ -377,6 +377,70 @@ def test_reschedule_into_a_taken_time_is_a_409_and_changes_nothing(setup, owner)
     assert not AppointmentActivity.objects.filter(action="rescheduled").exists()
 
 
+def test_resize_changes_the_length_and_a_later_move_keeps_it(setup, owner):
+    # Given Ann's 60-minute massage at 9:00 (15 minutes' buffer after)
+    day = monday()
+    appointment = book(setup["service"], setup["ann"], setup["customer"], at(day, 9))
+    url = f"{BASE}{appointment.pk}/reschedule/"
+
+    # When the desk drags its end to 10:30
+    response = send(owner, "post", url, {"start": at(day, 9).isoformat(), "duration_minutes": 90})
+
+    # Then it lasts 90 minutes, blocks until 10:45, and the change is logged
+    assert response.status_code == 200, response.content
+    appointment.refresh_from_db()
+    assert (appointment.start, appointment.end) == (at(day, 9), at(day, 10, 30))
+    assert appointment.blocked_end == at(day, 10, 45)
+    assert response.json()["end"] == at(day, 10, 30).astimezone(UTC).isoformat().replace(
+        "+00:00", "Z"
+    )
+    assert AppointmentActivity.objects.filter(action="rescheduled").count() == 1
+    # And when it is dragged to 14:00 afterwards, it keeps its 90 minutes
+    response = send(owner, "post", url, {"start": at(day, 14).isoformat()})
+    assert response.status_code == 200, response.content
+    appointment.refresh_from_db()
+    assert (appointment.start, appointment.end) == (at(day, 14), at(day, 15, 30))
+
+
+def test_resizing_into_the_next_booking_or_past_the_hours_is_refused(setup, owner):
+    day = monday()
+    appointment = book(setup["service"], setup["ann"], setup["customer"], at(day, 9))
+    book(setup["service"], setup["ann"], CustomerFactory(), at(day, 11))
+    url = f"{BASE}{appointment.pk}/reschedule/"
+
+    # 9:00-10:50 plus 15 minutes' buffer reaches into the 11:00 booking
+    problem(
+        send(owner, "post", url, {"start": at(day, 9).isoformat(), "duration_minutes": 110}),
+        409,
+        "slot_taken",
+    )
+    # a length off the 5-minute steps, or none at all, is a field error
+    for minutes in (7, 0, 24 * 60 + 5):
+        body = problem(
+            send(
+                owner, "post", url, {"start": at(day, 9).isoformat(), "duration_minutes": minutes}
+            ),
+            422,
+            "validation_error",
+        )
+        assert "duration_minutes" in body["errors"]
+    # 16:00 for two hours runs past Ann's 17:00 finish
+    late = book(setup["service"], setup["ann"], CustomerFactory(), at(day, 16))
+    problem(
+        send(
+            owner,
+            "post",
+            f"{BASE}{late.pk}/reschedule/",
+            {"start": at(day, 16).isoformat(), "duration_minutes": 120},
+        ),
+        409,
+        "outside_hours",
+    )
+    appointment.refresh_from_db()
+    assert (appointment.start, appointment.end) == (at(day, 9), at(day, 10))
+    assert not AppointmentActivity.objects.filter(action="rescheduled").exists()
+
+
 def test_status_changes_follow_the_rules(setup, owner):
     appointment = book(setup["service"], setup["ann"], setup["customer"], at(monday(), 9))
     url = f"{BASE}{appointment.pk}/status/"
