@@ -428,40 +428,35 @@ def appointment_reschedule(
             errors={"staff": ["This staff member does not perform this service."]}
         )
     before = _snapshot(appointment)
-    try:
-        with transaction.atomic():
-            _lock_staff(appointment.staff_id, target.pk)
-            locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
-            _require_bookable(
-                service=service,
-                staff=target,
-                start=start,
-                now=now,
-                studio_timezone=studio_timezone,
-                checks=checks,
-                exclude_appointment_id=locked.pk,
-                duration=duration,
-            )
-            locked.staff = target
-            _apply_times(locked, service, start, duration)
-            locked.save(
-                update_fields=[
-                    "staff",
-                    "start",
-                    "end",
-                    "buffer_before",
-                    "buffer_after",
-                    "blocked_start",
-                    "blocked_end",
-                    "updated_at",
-                ]
-            )
-            activity = _log(locked, actor, "rescheduled", before, _snapshot(locked))
-            appointment_change_notify(appointment=locked, activity=activity, actor=actor)
-    except IntegrityError as exc:
-        if _is_exclusion_violation(exc):
-            raise errors.slot_unavailable(errors.SLOT_TAKEN) from exc
-        raise
+    with _overlap_as_conflict(), transaction.atomic():
+        _lock_staff(appointment.staff_id, target.pk)
+        locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        _require_bookable(
+            service=service,
+            staff=target,
+            start=start,
+            now=now,
+            studio_timezone=studio_timezone,
+            checks=checks,
+            exclude_appointment_id=locked.pk,
+            duration=duration,
+        )
+        locked.staff = target
+        _apply_times(locked, service, start, duration)
+        locked.save(
+            update_fields=[
+                "staff",
+                "start",
+                "end",
+                "buffer_before",
+                "buffer_after",
+                "blocked_start",
+                "blocked_end",
+                "updated_at",
+            ]
+        )
+        activity = _log(locked, actor, "rescheduled", before, _snapshot(locked))
+        appointment_change_notify(appointment=locked, activity=activity, actor=actor)
     return locked
 
 

@@ -14,10 +14,8 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -41,6 +39,7 @@ from tenant_apps.scheduling.models import (
     WeeklyHours,
 )
 from tests.benchmarks.conftest import report
+from tests.benchmarks.servers import free_port, gunicorn_argv, served
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "alpha.localhost"
@@ -48,12 +47,6 @@ CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "4"))
 BOOKINGS_PER_CLIENT = 60
 SLOT_REQUESTS = 200
 PGBENCH_SECONDS = 8
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
@@ -117,51 +110,16 @@ def studio(committed_db):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def server(studio) -> Iterator[int]:  # type: ignore[no-untyped-def]
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.benchmarks.api_settings",
-        "POSTGRES_DB": connection.settings_dict["NAME"],
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-        # The limits protect a studio from abuse; the benchmark is one client address.
+    port = free_port()
+    # The limits protect a studio from abuse; the benchmark is one client address.
+    limits = {
         "PUBLIC_BOOKING_RATE_PER_MINUTE": "100000000",
         "PUBLIC_SLOTS_RATE_PER_MINUTE": "100000000",
     }
-    log = open(os.devnull, "w")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "config.wsgi:application",
-            f"--bind=127.0.0.1:{port}",
-            f"--workers={os.environ.get('BENCH_WORKERS', '2')}",
-            "--worker-class=gthread",
-            f"--threads={os.environ.get('BENCH_THREADS', '2')}",
-            "--keep-alive=60",
-            "--log-level=warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                conn.request("GET", "/healthz", headers={"Host": HOST})
-                if conn.getresponse().status == 200:
-                    break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("gunicorn did not start") from None
-                time.sleep(0.2)
+    with served(
+        gunicorn_argv(port), port, settings_module="tests.benchmarks.api_settings", env=limits
+    ):
         yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
 
 
 def _timed_get(conn: http.client.HTTPConnection, path: str) -> tuple[float, int, bytes]:

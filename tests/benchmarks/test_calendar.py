@@ -12,14 +12,10 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -40,8 +36,8 @@ from tenant_apps.scheduling.models import (
 )
 from tenants.models import Tenant
 from tests.benchmarks.conftest import report
+from tests.benchmarks.servers import free_port, gunicorn_argv, served
 
-ROOT = Path(__file__).resolve().parents[2]
 HOST = "alpha.localhost"
 LONDON = ZoneInfo("Europe/London")
 REQUESTS = 200
@@ -109,58 +105,11 @@ def week(committed_db) -> Iterator[dict[str, Any]]:  # type: ignore[no-untyped-d
     Customer.objects.filter(email__endswith="@bench.test").delete()
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def server(week: dict[str, Any]) -> Iterator[int]:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.benchmarks.api_settings",
-        "POSTGRES_DB": connection.settings_dict["NAME"],
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-    }
-    log = open(os.devnull, "w")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "config.wsgi:application",
-            f"--bind=127.0.0.1:{port}",
-            f"--workers={os.environ.get('BENCH_WORKERS', '2')}",
-            "--worker-class=gthread",
-            f"--threads={os.environ.get('BENCH_THREADS', '2')}",
-            "--keep-alive=60",
-            "--log-level=warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                conn.request("GET", "/healthz", headers={"Host": HOST})
-                if conn.getresponse().status == 200:
-                    break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("gunicorn did not start") from None
-                time.sleep(0.2)
+    port = free_port()
+    with served(gunicorn_argv(port), port, settings_module="tests.benchmarks.api_settings"):
         yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
 
 
 def _signed_in(owner: User) -> Client:

@@ -15,13 +15,9 @@ Bookings and baseline sends alternate, one at a time, each waiting until all cli
 from __future__ import annotations
 
 import asyncio
-import http.client
 import json
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
 from collections import defaultdict
@@ -29,7 +25,6 @@ from collections.abc import Iterator
 from datetime import UTC, timedelta
 from functools import partial
 from importlib import import_module
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -58,19 +53,13 @@ from tenant_apps.scheduling.models import (
 from tenant_apps.scheduling.services import OWNER_CHECKS, Actor, appointment_create
 from tenants.models import Tenant
 from tests.benchmarks.conftest import report
+from tests.benchmarks.servers import free_port, served, uvicorn_argv
 
-ROOT = Path(__file__).resolve().parents[2]
 HOST = "alpha.localhost"
 CLIENTS = int(os.environ.get("BENCH_WS_CLIENTS", "50"))
 EVENTS = int(os.environ.get("BENCH_WS_EVENTS", "150"))
 RECEIPT_TIMEOUT = 10.0
 GOAL_P99_MS = 100.0
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
@@ -133,46 +122,10 @@ def studio(restore_alpha_defaults, committed_db) -> Iterator[dict[str, Any]]:  #
 
 @pytest.fixture
 def server(studio) -> Iterator[int]:  # type: ignore[no-untyped-def]
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.test"),
-        "POSTGRES_DB": connection.settings_dict["NAME"],
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-    }
-    log = open(os.devnull, "w")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("uvicorn")),
-            "config.asgi:application",
-            "--host=127.0.0.1",
-            f"--port={port}",
-            "--ws=websockets",
-            "--log-level=warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                conn.request("GET", "/healthz", headers={"Host": HOST})
-                if conn.getresponse().status == 200:
-                    break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("uvicorn did not start") from None
-                time.sleep(0.2)
+    port = free_port()
+    settings_module = os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    with served(uvicorn_argv(port), port, settings_module=settings_module):
         yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
 
 
 class Clients:
