@@ -13,9 +13,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("app/reports/", include("tenant_apps.reports.urls")),
     path("book/", include("tenant_apps.booking.urls")),
     path("portal/", include("tenant_apps.portal.urls")),
-    # These two name their full paths: /app/notifications/... and /reviews/..., /app/reviews/...
+    # These name their full paths: /app/notifications/... and /reviews/..., /app/reviews/...
     path("", include("tenant_apps.notifications.urls")),
     path("", include("tenant_apps.reviews.urls")),
+    path("", include("tenant_apps.resources.urls")),
+    path("", include("tenant_apps.classes.urls")),
+    path("", include("tenant_apps.packages.urls")),
     path("accounts/", include("shared_apps.accounts.urls")),
     path("console-session/", include("shared_apps.console.urls_impersonation")),
     path("api/v1/", include("tenant_apps.studio.api_urls")),

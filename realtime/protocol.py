@@ -20,6 +20,11 @@ APPOINTMENT_DELETED = "appointment.deleted"
 TIME_OFF_CREATED = "time_off.created"
 TIME_OFF_UPDATED = "time_off.updated"
 TIME_OFF_DELETED = "time_off.deleted"
+CLASS_SESSION_CREATED = "class_session.created"
+CLASS_SESSION_UPDATED = "class_session.updated"
+CLASS_SESSION_CANCELLED = "class_session.cancelled"
+# A seat taken or given back, a waitlist moving: the session's counts changed.
+ENROLLMENT_CHANGED = "enrollment.changed"
 
 CALENDAR_EVENT_TYPES = frozenset(
     {
@@ -31,6 +36,10 @@ CALENDAR_EVENT_TYPES = frozenset(
         TIME_OFF_CREATED,
         TIME_OFF_UPDATED,
         TIME_OFF_DELETED,
+        CLASS_SESSION_CREATED,
+        CLASS_SESSION_UPDATED,
+        CLASS_SESSION_CANCELLED,
+        ENROLLMENT_CHANGED,
     }
 )
 

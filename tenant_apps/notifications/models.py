@@ -32,6 +32,15 @@ class NotificationKind(models.TextChoices):
     BOOKING_CANCELLED = "booking_cancelled", "Booking cancelled"
     REMINDER = "reminder", "Reminder"
     REVIEW_INVITATION = "review_invitation", "Review invitation"
+    # Classes, waitlists and credit packages (to the customer; their facts and subject are
+    # written by the classes and packages apps, the templates are named after the kind).
+    CLASS_BOOKED = "class_booked", "Class booked"
+    CLASS_WAITLISTED = "class_waitlisted", "Added to a class waitlist"
+    CLASS_PROMOTED = "class_promoted", "Moved from the waitlist into the class"
+    CLASS_SPOT_OFFERED = "class_spot_offered", "A class spot is offered"
+    CLASS_ENROLLMENT_CANCELLED = "class_enrollment_cancelled", "Class booking cancelled"
+    CLASS_SESSION_CANCELLED = "class_session_cancelled", "Class cancelled by the studio"
+    CREDITS_EXPIRING = "credits_expiring", "Credits expiring soon"
     # To the studio's people.
     STUDIO_NEW_BOOKING = "studio_new_booking", "New booking (studio)"
     STUDIO_BOOKING_CANCELLED = "studio_booking_cancelled", "Cancelled by customer (studio)"
@@ -47,6 +56,13 @@ CUSTOMER_KINDS = frozenset(
         NotificationKind.BOOKING_CANCELLED,
         NotificationKind.REMINDER,
         NotificationKind.REVIEW_INVITATION,
+        NotificationKind.CLASS_BOOKED,
+        NotificationKind.CLASS_WAITLISTED,
+        NotificationKind.CLASS_PROMOTED,
+        NotificationKind.CLASS_SPOT_OFFERED,
+        NotificationKind.CLASS_ENROLLMENT_CANCELLED,
+        NotificationKind.CLASS_SESSION_CANCELLED,
+        NotificationKind.CREDITS_EXPIRING,
     }
 )
 

@@ -140,7 +140,9 @@ def _template_context(
 ) -> dict[str, Any]:
     facts = notification.context
     zone = zone_for(notification.recipient_timezone)
-    start, end = local(facts["start"], zone), local(facts["end"], zone)
+    # Appointments and classes have a time; some messages (credits expiring) have none.
+    start = local(facts["start"], zone) if facts.get("start") else None
+    end = local(facts["end"], zone) if facts.get("end") else None
     previous = local(facts["previous_start"], zone) if facts.get("previous_start") else None
     is_customer = notification.kind in CUSTOMER_KINDS
     portal_url = ""
@@ -155,8 +157,8 @@ def _template_context(
         "kind": notification.kind,
         "recipient_name": notification.recipient_name,
         "facts": facts,
-        "when": when_long(start),
-        "ends_at": f"{end:%H:%M}",
+        "when": when_long(start) if start is not None else "",
+        "ends_at": f"{end:%H:%M}" if end is not None else "",
         "previous_when": when_long(previous) if previous is not None else "",
         "offset_text": offset_text(int(facts.get("offset_minutes", 0))),
         "portal_url": portal_url,

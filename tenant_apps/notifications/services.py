@@ -317,3 +317,32 @@ def notification_settings_update(*, reminder_offsets_minutes: list[int]) -> Noti
         settings.reminder_offsets_minutes = sorted(reminder_offsets_minutes, reverse=True)
         settings.save(update_fields=["reminder_offsets_minutes", "updated_at"])
     return settings
+
+
+def customer_message_queue(
+    *,
+    kind: NotificationKind,
+    email: str,
+    name: str,
+    subject: str,
+    facts: dict[str, Any],
+    dedupe_key: str,
+) -> list[int]:
+    """Queue one email to a customer about something other than an appointment (a class
+    enrollment, a waitlist, credits), inside the caller's transaction. `facts` must be JSON
+    (times as ISO strings under "start"/"end" when the message has a time); the template is
+    notifications/email/<kind>.html and .txt; `dedupe_key` makes a repeat a no-op. Nothing is
+    queued while notifications are muted (seed data) or the customer has no address."""
+    if notifications_are_muted() or not email:
+        return []
+    studio = current_studio()
+    row = Notification(
+        kind=kind,
+        recipient_email=email,
+        recipient_name=name,
+        recipient_timezone=zone_for(studio.timezone).key,
+        subject=subject,
+        context=facts,
+        dedupe_key=dedupe_key[:320],
+    )
+    return notifications_queue([row])

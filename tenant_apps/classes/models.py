@@ -1,0 +1,1 @@
+"""Group classes: types, sessions and series, enrollments, waitlists, attendance (tenant schema)."""

@@ -1,0 +1,1 @@
+"""Credit packages: products, customer packages, the append-only credit ledger (tenant schema)."""
