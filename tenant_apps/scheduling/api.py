@@ -20,7 +20,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.filters import OrderingFilter
+from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -38,6 +39,12 @@ from tenant_apps.scheduling.idempotency import (
     IdempotentResult,
     idempotency_key_clean,
     idempotent_call,
+)
+from tenant_apps.scheduling.list_json import (
+    AppointmentFilterBackend,
+    AppointmentListPagination,
+    AppointmentListRenderer,
+    sql_list_json_supported,
 )
 from tenant_apps.scheduling.models import Appointment, AppointmentSource, AppointmentStatus
 from tenant_apps.scheduling.serializers import (
@@ -182,6 +189,9 @@ def _output(request: Request, appointment: Appointment) -> dict[str, Any]:
 
 class AppointmentListCreateApi(generics.GenericAPIView):
     permission_classes = [IsStudioMember]
+    renderer_classes = [AppointmentListRenderer, BrowsableAPIRenderer]
+    pagination_class = AppointmentListPagination
+    filter_backends = [AppointmentFilterBackend, OrderingFilter]
     queryset = Appointment.objects.none()
     serializer_class = AppointmentSerializer
     filterset_class = selectors.AppointmentFilter
@@ -208,6 +218,11 @@ class AppointmentListCreateApi(generics.GenericAPIView):
     )
     def get(self, request: Request) -> Response:
         appointments = self.filter_queryset(self.get_queryset())
+        paginator = self.paginator
+        if sql_list_json_supported() and isinstance(paginator, AppointmentListPagination):
+            body = paginator.paginate_json(appointments, request)
+            if body is not None:
+                return Response(body)
         page = self.paginate_queryset(appointments.values(*APPOINTMENT_LIST_VALUES))
         return self.get_paginated_response(appointment_list_json(page or [], request=request))
 

@@ -23,23 +23,10 @@ MAX_RANGE_DAYS = 92
 
 
 def appointment_list(*, start: datetime, end: datetime) -> QuerySet[Appointment]:
-    """Appointments overlapping [start, end), every status, with what a calendar shows.
-    Timestamps nobody lists are left unread: a calendar week is hundreds of rows, and turning
-    a timestamp into a datetime costs more than the rest of the row."""
-    return (
-        Appointment.objects.filter(start__lt=end, end__gt=start)
-        .select_related("service", "staff", "customer")
-        .defer(
-            "blocked_start",
-            "blocked_end",
-            "service__created_at",
-            "service__updated_at",
-            "staff__created_at",
-            "staff__updated_at",
-            "customer__created_at",
-            "customer__updated_at",
-        )
-    )
+    """Appointments overlapping [start, end), every status. The list reads plain columns from
+    it (tenant_apps.scheduling.list_json, or .values() in appointment_list_json), never model
+    instances: a calendar week is hundreds of rows."""
+    return Appointment.objects.filter(start__lt=end, end__gt=start)
 
 
 class AppointmentFilter(django_filters.FilterSet):
