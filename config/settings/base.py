@@ -213,6 +213,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.notifications_sweep_all",
         "schedule": 60.0,
     },
+    # Per studio: expire credits whose validity ended, warn 7 days before.
+    "package-expiry": {
+        "task": "packages.packages_expire_all",
+        "schedule": 24 * 3600.0,
+    },
+    # Per studio: lapse waitlist offers whose claim window passed and hand the seats on.
+    "class-waitlist-housekeeping": {
+        "task": "classes.waitlist_housekeeping_all",
+        "schedule": 60.0,
+    },
 }
 
 # --- Channels ---------------------------------------------------------------------------------
@@ -251,6 +261,14 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AppointmentStatusEnum": "tenant_apps.scheduling.models.AppointmentStatus",
         "StudioStatusEnum": "tenants.models.TenantStatus",
+        "CreditEntryKindEnum": "tenant_apps.packages.models.CreditEntryKind",
+        "ValidityStartEnum": "tenant_apps.packages.models.ValidityStart",
+        "ResourceKindEnum": "tenant_apps.resources.models.ResourceKind",
+        "ClassSessionStatusEnum": "tenant_apps.classes.models.SessionStatus",
+        "EnrollmentStatusEnum": "tenant_apps.classes.models.EnrollmentStatus",
+        "EnrollmentSourceEnum": "tenant_apps.classes.models.EnrollmentSource",
+        "AppointmentSourceEnum": "tenant_apps.scheduling.models.AppointmentSource",
+        "EnrollmentPaymentEnum": "tenant_apps.classes.models.EnrollmentPayment",
     },
 }
 

@@ -122,7 +122,8 @@
   const visibleStaffIds = cfg.staff.map((s) => s.id);
   // ?view=day|week|month|agenda&date=YYYY-MM-DD link to a view of a date (from emails, lists).
   const query = new URLSearchParams(location.search);
-  const VIEWS = ["day", "week", "month", "agenda"];
+  // "resources": a column per room or equipment pool (owners and managers, when there are any).
+  const VIEWS = ["day", "week", "month", "agenda", ...(cfg.resources && cfg.resources.length ? ["resources"] : [])];
   const linkedView = VIEWS.includes(query.get("view")) ? query.get("view") : null;
   const linkedDate = /^\d{4}-\d\d-\d\d$/.test(query.get("date") || "") ? query.get("date") : null;
   const state = {
@@ -132,6 +133,7 @@
     statuses: new Set(Array.isArray(saved.statuses) ? saved.statuses : cfg.defaultStatuses),
     colorBy: saved.colorBy === "staff" ? "staff" : "service",
     appointments: new Map(),
+    reservations: [],
     shading: null,
     range: null, // {start, end} wall-clock strings of the visible range
     loadSeq: 0,
@@ -157,7 +159,10 @@
     return cfg.staff.filter((s) => state.staff === null || s.id === state.staff);
   }
 
+  const resourcesMode = () => state.view === "resources";
+
   function calendarView() {
+    if (resourcesMode()) return "resourceTimeGridDay";
     if (state.view === "month") return "dayGridMonth";
     if (state.view === "agenda") return "listWeek";
     if (state.view === "week") {
@@ -224,7 +229,30 @@
     return out;
   }
 
+  // One unit of a room or equipment pool held by an appointment or a class; read-only here.
+  function reservationEventOf(r) {
+    const resource = cfg.resources.find((x) => x.id === r.resource);
+    const color = resource ? resource.color : "#8a6ef7";
+    return {
+      id: `r${r.id}`,
+      resourceIds: [`r${r.resource}`],
+      start: zone.wall(r.start),
+      end: zone.wall(r.end),
+      title: r.holder.title,
+      backgroundColor: color,
+      textColor: readableText(color),
+      classNames: ["cal-appt", "cal-reservation"],
+      startEditable: false,
+      durationEditable: false,
+      extendedProps: { reservation: r },
+    };
+  }
+
   function render() {
+    if (resourcesMode()) {
+      ec.setOption("events", state.reservations.map(reservationEventOf));
+      return;
+    }
     const events = [...state.appointments.values()].filter(shown).map(eventOf);
     ec.setOption("events", [...shadingEvents(), ...events]);
   }
@@ -243,6 +271,7 @@
   // belongs there (filtered out, or outside the visible range).
   function upsert(a, { highlight } = { highlight: false }) {
     state.appointments.set(a.id, a);
+    if (resourcesMode()) { load(); return; } // what it holds is read again
     if (highlight) flash(a.id);
     const inRange = state.range && zone.wall(a.start) < state.range.end && zone.wall(a.end) > state.range.start;
     const existing = ec.getEventById(`a${a.id}`);
@@ -295,12 +324,30 @@
     } catch (err) { load(); }
   }
 
+  async function fetchReservations(range) {
+    const params = new URLSearchParams({ start: range.start, end: range.end });
+    return (await api("GET", `${cfg.urls.reservations}?${params}`)).reservations;
+  }
+
   // Load the visible range; the last request wins when the user clicks through quickly.
   async function load() {
     if (!state.range) return;
     const seq = ++state.loadSeq;
     const range = state.range;
     mount.setAttribute("aria-busy", "true");
+    if (resourcesMode()) {
+      try {
+        const reservations = await fetchReservations(range);
+        if (seq !== state.loadSeq) return;
+        state.reservations = reservations;
+        render();
+      } catch (err) {
+        if (seq === state.loadSeq) toast(`The rooms and equipment couldn't be loaded: ${err.message}`, "error");
+      } finally {
+        if (seq === state.loadSeq) mount.setAttribute("aria-busy", "false");
+      }
+      return;
+    }
     try {
       const noStatuses = state.statuses.size === 0;
       const [rows, shading] = await Promise.all([
@@ -321,10 +368,27 @@
   // --- the calendar ----------------------------------------------------------------------
 
   function resources() {
+    if (resourcesMode()) {
+      return cfg.resources.map((r) => ({
+        id: `r${r.id}`,
+        title: r.quantity > 1 ? `${r.name} (${r.quantity})` : r.name,
+        extendedProps: { color: r.color },
+      }));
+    }
     return columns().map((s) => ({ id: String(s.id), title: s.name, extendedProps: { color: s.color } }));
   }
 
   function eventContent(info) {
+    const reservation = info.event.extendedProps.reservation;
+    if (reservation) {
+      const resource = cfg.resources.find((x) => x.id === reservation.resource);
+      const nodes = [
+        h("span", { class: "cal-ev-head" }, h("span", { class: "cal-ev-time", text: info.timeText }), " ",
+          h("strong", { class: "cal-ev-name", text: reservation.holder.title })),
+      ];
+      if (resource && resource.quantity > 1) nodes.push(h("span", { class: "cal-ev-service", text: `Unit ${reservation.unit}` }));
+      return { domNodes: nodes };
+    }
     const id = info.event.extendedProps.appointmentId;
     const a = id && state.appointments.get(id);
     if (!a) return undefined;
@@ -347,6 +411,20 @@
   }
 
   function eventDidMount(info) {
+    const reservation = info.event.extendedProps.reservation;
+    if (reservation) {
+      const resource = cfg.resources.find((x) => x.id === reservation.resource);
+      info.el.dataset.reservationId = reservation.id;
+      info.el.setAttribute("aria-label", `${resource ? resource.name : "Resource"} unit ${reservation.unit}: ${reservation.holder.title}, ${when(reservation.start, reservation.end)}`);
+      if (reservation.holder.kind === "appointment") {
+        info.el.tabIndex = 0;
+        info.el.setAttribute("role", "button");
+        info.el.addEventListener("keydown", (event) => {
+          if (event.key === "Enter" || event.key === " ") { event.preventDefault(); panel.open(reservation.holder.id, info.el); }
+        });
+      }
+      return;
+    }
     const id = info.event.extendedProps.appointmentId;
     if (info.event.display === "background") {
       // Time off says why (a screen reader hears it too; the stripes alone don't tell).
@@ -403,6 +481,11 @@
       load();
     },
     eventClick(info) {
+      const reservation = info.event.extendedProps.reservation;
+      if (reservation) {
+        if (reservation.holder.kind === "appointment") panel.open(reservation.holder.id, info.el);
+        return;
+      }
       const id = info.event.extendedProps.appointmentId;
       if (id) panel.open(id, info.el);
     },
@@ -422,6 +505,7 @@
     },
     select(info) {
       ec.unselect();
+      if (resourcesMode()) return; // bookings are made for a person, in the other views
       const resourceId = info.resource ? Number(info.resource.id) : null;
       const startWall = info.allDay ? `${wallOfCalendarDate(info.start).slice(0, 10)}T09:00:00` : wallOfCalendarDate(info.start);
       const minutes = info.allDay ? null : Math.round((info.end - info.start) / 60000);
@@ -964,6 +1048,8 @@
   const filters = document.querySelector("[data-cal-filters]");
   function syncToolbar() {
     filters.querySelectorAll("[data-view]").forEach((b) => b.setAttribute("aria-pressed", b.dataset.view === state.view ? "true" : "false"));
+    // Staff, service, status and colour filter appointments; the resources view shows units.
+    filters.querySelector(".cal-filters").style.display = resourcesMode() ? "none" : "";
     const staffSelect = filters.querySelector('[data-filter="staff"]');
     if (staffSelect) staffSelect.value = state.staff === null ? "" : String(state.staff);
     const serviceSelect = filters.querySelector('[data-filter="service"]');
@@ -1087,6 +1173,7 @@
       if (!inOrder) { load(); return; }
       if (type.startsWith("appointment.")) applyAppointment(message);
       else if (type.startsWith("time_off.")) loadShading();
+      else if (type.startsWith("class_session.") && resourcesMode()) load();
     }
 
     function connect() {

@@ -16,7 +16,7 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils.text import slugify
 
@@ -32,6 +32,7 @@ from tenant_apps.catalog.questions import (
     TEXT,
 )
 from tenant_apps.catalog.services import staff_photo_problems
+from tenant_apps.resources.models import Resource, ServiceResourceNeed
 from tenant_apps.studio.forms import currency_choices, timezone_choices
 from tenants.models import Membership, Tenant
 
@@ -177,18 +178,56 @@ class ServiceForm(forms.Form):
         widget=_checkboxes(),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, needed: Mapping[int, int] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Evaluated per request, in the studio's schema.
         staff_field = self.fields["staff"]
         assert isinstance(staff_field, forms.ModelMultipleChoiceField)
         staff_field.queryset = StaffMember.objects.order_by("display_name", "pk")
+        # "Resources needed": one number per resource (0: not needed), the active ones and any
+        # deactivated one the service still needs (so it can be taken off).
+        needed = needed or {}
+        self.need_fields: list[str] = []
+        for resource in Resource.objects.filter(
+            Q(is_active=True) | Q(pk__in=list(needed))
+        ).order_by("kind", "name", "pk"):
+            name = f"need_{resource.pk}"
+            self.fields[name] = forms.IntegerField(
+                label=resource.name if resource.is_active else f"{resource.name} (deactivated)",
+                min_value=0,
+                max_value=resource.quantity,
+                required=False,
+                initial=needed.get(resource.pk, 0),
+                help_text=f"Of {resource.quantity}" if resource.quantity > 1 else "Room",
+                widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "input-narrow"}),
+            )
+            self.need_fields.append(name)
+
+    @property
+    def need_bound_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.need_fields]
 
     def service_data(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
+        data = {k: v for k, v in self.cleaned_data.items() if k not in self.need_fields}
         data["deposit_value"] = data.get("deposit_value") or Decimal("0")
         data["staff"] = [member.pk for member in data["staff"]]
+        data["resource_needs"] = [
+            {"resource": int(name.removeprefix("need_")), "quantity": self.cleaned_data[name]}
+            for name in self.need_fields
+            if self.cleaned_data.get(name)
+        ]
         return data
+
+    @staticmethod
+    def needed_of(service: Service | None) -> dict[int, int]:
+        """{resource id: units per booking} the service needs now."""
+        if service is None:
+            return {}
+        return dict(
+            ServiceResourceNeed.objects.filter(service=service).values_list(
+                "resource_id", "quantity"
+            )
+        )
 
     @classmethod
     def initial_for(cls, service: Service | None, tenant: Tenant) -> dict[str, Any]:

@@ -14,11 +14,18 @@ from django.db.models import Model, Prefetch, QuerySet
 
 from shared_apps.core.errors import NotFoundError
 from tenant_apps.catalog.models import BookingPage, Service, StaffMember
+from tenant_apps.resources.models import ServiceResourceNeed
 
 
 def service_list() -> QuerySet[Service]:
     return Service.objects.prefetch_related(
-        Prefetch("staff", queryset=StaffMember.objects.only("id"))
+        Prefetch("staff", queryset=StaffMember.objects.only("id")),
+        Prefetch(
+            "resource_needs",
+            queryset=ServiceResourceNeed.objects.select_related("resource").order_by(
+                "resource__name", "resource_id"
+            ),
+        ),
     )
 
 

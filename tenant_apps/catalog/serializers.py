@@ -18,6 +18,10 @@ from shared_apps.accounts.models import User
 from tenant_apps.catalog.models import BookingPage, Service, StaffMember
 from tenant_apps.catalog.questions import QUESTION_TYPES
 from tenant_apps.catalog.services import SERVICE_FIELDS
+from tenant_apps.resources.need_serializers import (
+    ServiceResourceNeedInputSerializer,
+    ServiceResourceNeedSerializer,
+)
 
 MAX_ID = 2**63 - 1  # ids are bigint
 
@@ -89,10 +93,15 @@ class SortedIdsField(serializers.Field):
 
 class ServiceInputSerializer(serializers.ModelSerializer):
     staff = id_list_field(help_text="Ids of the staff members who perform this service.")
+    resource_needs = ServiceResourceNeedInputSerializer(
+        many=True,
+        required=False,
+        help_text="The rooms and equipment one booking holds (replaces the list when given).",
+    )
 
     class Meta:
         model = Service
-        fields = [*SERVICE_FIELDS, "staff"]
+        fields = [*SERVICE_FIELDS, "staff", "resource_needs"]
         extra_kwargs = {
             "currency": {
                 "required": False,
@@ -109,10 +118,13 @@ class ServiceInputSerializer(serializers.ModelSerializer):
 
 class ServiceSerializer(serializers.ModelSerializer):
     staff = SortedIdsField(help_text="Ids of the staff members who perform this service.")
+    resource_needs = ServiceResourceNeedSerializer(
+        many=True, read_only=True, help_text="The rooms and equipment one booking holds."
+    )
 
     class Meta:
         model = Service
-        fields = ["id", *SERVICE_FIELDS, "staff", "created_at", "updated_at"]
+        fields = ["id", *SERVICE_FIELDS, "staff", "resource_needs", "created_at", "updated_at"]
         read_only_fields = fields
 
 

@@ -27,6 +27,11 @@ from shared_apps.accounts.models import User
 from shared_apps.core.errors import ConflictError, ValidationFailedError
 from tenant_apps.catalog.models import BookingPage, DepositType, Service, StaffMember
 from tenant_apps.catalog.questions import questions_parse, questions_problems
+from tenant_apps.resources.needs import ResourceNeed
+from tenant_apps.resources.services import (
+    service_resource_needs_problems,
+    service_resource_needs_set,
+)
 from tenants.currencies import CURRENCY_CODES
 from tenants.models import Membership, Tenant
 
@@ -172,12 +177,18 @@ def _service_write(service: Service, data: Mapping[str, Any], *, created: bool) 
         staff_ids, missing = _ids_problems(StaffMember, values["staff"], noun="staff member")
         if missing:
             problems["staff"] = missing
+    needs: list[ResourceNeed] | None = None
+    if "resource_needs" in values:
+        needs, need_problems = service_resource_needs_problems(values["resource_needs"])
+        problems.update(need_problems)
     if problems:
         raise ValidationFailedError(INVALID, errors=problems)
     with transaction.atomic():
         _save(service, changed, created=created)
         if staff_ids is not None:
             service.staff.set(staff_ids)
+        if needs is not None:
+            service_resource_needs_set(service=service, needs=needs)
     return service
 
 

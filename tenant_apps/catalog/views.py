@@ -133,10 +133,13 @@ def service_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def service_edit(request: HttpRequest, service_id: int) -> HttpResponse:
     service = _found(selectors.service_get, service_id=service_id)
+    needed = ServiceForm.needed_of(service)
     if request.method == "GET":
-        form = ServiceForm(initial=ServiceForm.initial_for(service, _tenant(request)))
+        form = ServiceForm(
+            initial=ServiceForm.initial_for(service, _tenant(request)), needed=needed
+        )
         return _service_page(request, form, service)
-    form = ServiceForm(request.POST)
+    form = ServiceForm(request.POST, needed=needed)
     if form.is_valid():
         try:
             services.service_update(service=service, data=form.service_data())

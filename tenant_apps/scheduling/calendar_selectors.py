@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 from django.db.models import Prefetch, QuerySet
 
 from tenant_apps.catalog.models import Service, StaffMember
+from tenant_apps.resources.models import Reservation, Resource
+from tenant_apps.resources.selectors import reservation_list
 from tenant_apps.scheduling.engine.intervals import Span, intersect, normalize, subtract
 from tenant_apps.scheduling.models import DateOverride, TimeOff, WeeklyHours
 from tenant_apps.scheduling.selectors import zone_or_utc
@@ -162,3 +164,13 @@ def calendar_shading_get(
     return CalendarShading(
         staff=tuple(shadings), nobody_works=tuple((_instant(a), _instant(b)) for a, b in nobody)
     )
+
+
+def calendar_resource_list() -> QuerySet[Resource]:
+    """The rooms and equipment pools the resources view shows as columns (active ones)."""
+    return Resource.objects.filter(is_active=True).order_by("kind", "name", "pk")
+
+
+def calendar_reservation_list(*, start: datetime, end: datetime) -> list[Reservation]:
+    """Active reservations overlapping [start, end), with their holders' names, in one query."""
+    return list(reservation_list(start=start, end=end))

@@ -21,6 +21,9 @@ TOO_SOON = "too_soon"
 TOO_FAR = "too_far"
 STAFF_TIME_OFF = "staff_time_off"
 OFF_GRID = "off_grid"
+# The same code as tenant_apps.resources.errors.RESOURCE_UNAVAILABLE: a room or the equipment the
+# service needs is fully held at this time.
+RESOURCE_UNAVAILABLE = "resource_unavailable"
 
 MESSAGES = {
     SLOT_TAKEN: "Another booking already holds this time. Please pick another time.",
@@ -29,6 +32,10 @@ MESSAGES = {
     TOO_FAR: "This time is too far ahead: the service can't be booked that far in advance.",
     STAFF_TIME_OFF: "The staff member is off at this time.",
     OFF_GRID: "Bookings for this service start on its time grid (for example :00, :15, :30).",
+    RESOURCE_UNAVAILABLE: (
+        "A room or piece of equipment this service needs is fully booked at this time. "
+        "Please pick another time."
+    ),
 }
 
 

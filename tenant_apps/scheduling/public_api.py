@@ -208,7 +208,8 @@ class PublicBookingCreateApi(PublicApiView):
             409: OpenApiResponse(
                 ProblemSerializer,
                 description="The time can't be booked; code says why (slot_taken, "
-                "outside_hours, too_soon, too_far, staff_time_off, off_grid)",
+                "outside_hours, too_soon, too_far, staff_time_off, off_grid, "
+                "resource_unavailable: a room or equipment it needs is fully booked)",
             ),
             **PROBLEMS,
         },

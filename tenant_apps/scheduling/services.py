@@ -3,6 +3,12 @@
 Every write re-checks availability inside its transaction with the staff member's row locked
 (so concurrent bookings for one person queue up), and the exclusion constraint stays the last
 word: a 23P01 violation becomes the same clean 409 as the re-check.
+
+An appointment holds the rooms and equipment its service needs over its blocked time (buffers
+included): reserved when it is booked, moved when it is rescheduled, released when it is
+rejected or cancelled (completed and no-show appointments keep theirs, as history). The
+resources' own lock and exclusion constraint guard those units; a refusal is the same 409 as a
+taken time, with the reason code resource_unavailable.
 """
 
 from __future__ import annotations
@@ -23,9 +29,16 @@ from tenant_apps.catalog.questions import answers_clean, answers_problems, quest
 from tenant_apps.customers.models import Customer
 from tenant_apps.customers.services import customer_get_or_create
 from tenant_apps.notifications.services import appointment_change_notify
+from tenant_apps.resources.errors import ResourceUnavailableError
+from tenant_apps.resources.needs import ResourceNeed
+from tenant_apps.resources.services import (
+    reservations_move,
+    reservations_release,
+    resources_reserve,
+)
 from tenant_apps.scheduling import errors
-from tenant_apps.scheduling.availability import staff_calendars_load
-from tenant_apps.scheduling.engine import on_grid, within_working_time
+from tenant_apps.scheduling.availability import availability_load
+from tenant_apps.scheduling.engine import on_grid, resources_fit, within_working_time
 from tenant_apps.scheduling.models import (
     Appointment,
     AppointmentActivity,
@@ -99,6 +112,52 @@ def _is_exclusion_violation(exc: IntegrityError) -> bool:
     return getattr(exc.__cause__, "sqlstate", None) == EXCLUSION_VIOLATION
 
 
+def _booking_verdict(
+    *,
+    service: Service,
+    staff: StaffMember,
+    start: datetime,
+    now: datetime,
+    studio_timezone: str,
+    checks: BookingChecks,
+    exclude_appointment_id: int | None = None,
+    duration: timedelta | None = None,
+) -> tuple[str | None, tuple[ResourceNeed, ...]]:
+    """booking_problem's answer, and what the booking will reserve of the studio's rooms and
+    equipment (read in the same query as the staff member's calendar)."""
+    end = start + (duration or timedelta(minutes=service.duration_minutes))
+    if checks.enforce_notice_and_horizon:
+        if start < now + timedelta(minutes=service.min_notice_minutes):
+            return errors.TOO_SOON, ()
+        if start > now + timedelta(days=service.max_advance_days):
+            return errors.TOO_FAR, ()
+    loaded = availability_load(
+        staff=[staff],
+        studio_timezone=studio_timezone,
+        start=start,
+        end=end,
+        service=service,
+        exclude_appointment_id=exclude_appointment_id,
+    )
+    (calendar,) = loaded.calendars
+    if any(off_start < end and off_end > start for off_start, off_end in calendar.time_off):
+        return errors.STAFF_TIME_OFF, loaded.needs
+    if not checks.allow_outside_hours and not within_working_time(calendar, start, end):
+        return errors.OUTSIDE_HOURS, loaded.needs
+    blocked_start = start - timedelta(minutes=service.buffer_before_minutes)
+    blocked_end = end + timedelta(minutes=service.buffer_after_minutes)
+    lo, hi = int(blocked_start.timestamp()), int(blocked_end.timestamp())
+    if any(b_start < hi and b_end > lo for b_start, b_end in calendar.busy_spans):
+        return errors.SLOT_TAKEN, loaded.needs
+    if not resources_fit(loaded.resources, blocked_start, blocked_end):
+        return errors.RESOURCE_UNAVAILABLE, loaded.needs
+    if checks.enforce_grid and not on_grid(
+        calendar.timezone, start, timedelta(minutes=service.slot_step_minutes)
+    ):
+        return errors.OFF_GRID, loaded.needs
+    return None, loaded.needs
+
+
 def booking_problem(
     *,
     service: Service,
@@ -111,35 +170,19 @@ def booking_problem(
     duration: timedelta | None = None,
 ) -> str | None:
     """The reason code why `staff` can't take `service` at `start` (for `duration`, by default
-    the service's), or None if they can."""
-    end = start + (duration or timedelta(minutes=service.duration_minutes))
-    if checks.enforce_notice_and_horizon:
-        if start < now + timedelta(minutes=service.min_notice_minutes):
-            return errors.TOO_SOON
-        if start > now + timedelta(days=service.max_advance_days):
-            return errors.TOO_FAR
-    (calendar,) = staff_calendars_load(
-        staff=[staff],
-        studio_timezone=studio_timezone,
+    the service's), or None if they can. The rooms and equipment the service needs count too
+    (resource_unavailable when too few units are free over the time with its buffers)."""
+    problem, _ = _booking_verdict(
+        service=service,
+        staff=staff,
         start=start,
-        end=end,
+        now=now,
+        studio_timezone=studio_timezone,
+        checks=checks,
         exclude_appointment_id=exclude_appointment_id,
+        duration=duration,
     )
-    if any(off_start < end and off_end > start for off_start, off_end in calendar.time_off):
-        return errors.STAFF_TIME_OFF
-    if not checks.allow_outside_hours and not within_working_time(calendar, start, end):
-        return errors.OUTSIDE_HOURS
-    blocked_start = int((start - timedelta(minutes=service.buffer_before_minutes)).timestamp())
-    blocked_end = int((end + timedelta(minutes=service.buffer_after_minutes)).timestamp())
-    if any(
-        b_start < blocked_end and b_end > blocked_start for b_start, b_end in calendar.busy_spans
-    ):
-        return errors.SLOT_TAKEN
-    if checks.enforce_grid and not on_grid(
-        calendar.timezone, start, timedelta(minutes=service.slot_step_minutes)
-    ):
-        return errors.OFF_GRID
-    return None
+    return problem
 
 
 def _require_bookable(
@@ -152,9 +195,10 @@ def _require_bookable(
     checks: BookingChecks,
     exclude_appointment_id: int | None = None,
     duration: timedelta | None = None,
-) -> None:
-    """booking_problem as a guard: raise the 409 with its reason code."""
-    problem = booking_problem(
+) -> tuple[ResourceNeed, ...]:
+    """booking_problem as a guard: raise the 409 with its reason code; otherwise what the
+    booking must reserve."""
+    problem, needs = _booking_verdict(
         service=service,
         staff=staff,
         start=start,
@@ -166,6 +210,18 @@ def _require_bookable(
     )
     if problem is not None:
         raise errors.slot_unavailable(problem)
+    return needs
+
+
+@contextmanager
+def _resources_as_conflict() -> Iterator[None]:
+    """A refusal from the resources (their lock said so, after our early check passed) as the
+    same SlotUnavailableError as every other refused time, keeping the detail that names the
+    room or equipment."""
+    try:
+        yield
+    except ResourceUnavailableError as exc:
+        raise errors.SlotUnavailableError(errors.RESOURCE_UNAVAILABLE, exc.detail) from exc
 
 
 def _snapshot(appointment: Appointment) -> dict[str, Any]:
@@ -240,8 +296,9 @@ def _pick_staff(
     studio_timezone: str,
     checks: BookingChecks,
     staff_choices: Collection[int] | None = None,
-) -> StaffMember:
-    """ "Any staff": the first bookable staff member (by name) who is free, returned locked.
+) -> tuple[StaffMember, tuple[ResourceNeed, ...]]:
+    """ "Any staff": the first bookable staff member (by name) who is free, returned locked
+    (with what the booking must reserve).
 
     Each candidate is locked and checked inside its own savepoint; a busy one is released again
     (rolling back to a savepoint releases the row locks taken after it), so this holds at most
@@ -258,7 +315,7 @@ def _pick_staff(
         try:
             with transaction.atomic():
                 _lock_staff(member.pk)
-                _require_bookable(
+                needs = _require_bookable(
                     service=service,
                     staff=member,
                     start=start,
@@ -269,9 +326,16 @@ def _pick_staff(
         except errors.SlotUnavailableError as exc:
             problems.append(exc.code)
             continue
-        return member
-    # Report the most telling reason: taken beats the rest when someone works then.
-    for code in (errors.TOO_SOON, errors.TOO_FAR, errors.OFF_GRID, errors.SLOT_TAKEN):
+        return member, needs
+    # Report the most telling reason: taken beats the rest when someone works then, and a
+    # full room or pool (the same for everyone) beats a busy person.
+    for code in (
+        errors.TOO_SOON,
+        errors.TOO_FAR,
+        errors.OFF_GRID,
+        errors.RESOURCE_UNAVAILABLE,
+        errors.SLOT_TAKEN,
+    ):
         if code in problems:
             raise errors.slot_unavailable(code)
     raise errors.slot_unavailable(problems[0])
@@ -315,7 +379,7 @@ def _appointment_insert(
             errors={"staff": ["This staff member can't be booked online."]}
         )
     if staff is None:
-        staff = _pick_staff(
+        staff, needs = _pick_staff(
             service=service,
             start=start,
             now=now,
@@ -328,7 +392,7 @@ def _appointment_insert(
             raise errors.StaffCannotPerformServiceError(
                 errors={"staff": ["This staff member does not perform this service."]}
             )
-        _require_bookable(
+        needs = _require_bookable(
             service=service,
             staff=staff,
             start=start,
@@ -354,6 +418,14 @@ def _appointment_insert(
     )
     _apply_times(appointment, service, start)
     appointment.save()
+    if needs:
+        with _resources_as_conflict():
+            resources_reserve(
+                needs=needs,
+                start=appointment.blocked_start,
+                end=appointment.blocked_end,
+                appointment=appointment,
+            )
     activity = _log(appointment, actor, "created", {}, _snapshot(appointment))
     # In the same transaction: the emails are owed exactly when the booking exists.
     appointment_change_notify(appointment=appointment, activity=activity, actor=actor)
@@ -431,7 +503,7 @@ def appointment_reschedule(
     with _overlap_as_conflict(), transaction.atomic():
         _lock_staff(appointment.staff_id, target.pk)
         locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
-        _require_bookable(
+        needs = _require_bookable(
             service=service,
             staff=target,
             start=start,
@@ -443,6 +515,13 @@ def appointment_reschedule(
         )
         locked.staff = target
         _apply_times(locked, service, start, duration)
+        with _resources_as_conflict():
+            reservations_move(
+                needs=needs,
+                start=locked.blocked_start,
+                end=locked.blocked_end,
+                appointment=locked,
+            )
         locked.save(
             update_fields=[
                 "staff",
@@ -506,6 +585,9 @@ def appointment_transition(
         if reason:
             locked.status_reason = reason
         locked.save(update_fields=["status", "status_reason", "updated_at"])
+        if to_status in (AppointmentStatus.REJECTED, AppointmentStatus.CANCELLED):
+            # The room and equipment are free again; completed and no-show ones keep theirs.
+            reservations_release(appointment=locked)
         activity = _log(locked, actor, f"status:{to_status}", before, _snapshot(locked))
         appointment_change_notify(appointment=locked, activity=activity, actor=actor)
     return locked

@@ -9,6 +9,11 @@ app_name = "scheduling"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("calendar/", calendar_views.calendar, name="calendar"),
     path("calendar/shading/", calendar_views.calendar_shading, name="calendar_shading"),
+    path(
+        "calendar/reservations/",
+        calendar_views.calendar_reservations,
+        name="calendar_reservations",
+    ),
     path("appointments/", owner_views.appointment_list, name="appointment_list"),
     path("approvals/", owner_views.approval_queue, name="approval_queue"),
     path(

@@ -17,7 +17,10 @@ from django.views.decorators.http import require_GET
 
 from shared_apps.core.problems import problem_response
 from tenant_apps.catalog.serializers import flat_errors
+from tenant_apps.resources.serializers import reservation_holder
 from tenant_apps.scheduling.calendar_selectors import (
+    calendar_reservation_list,
+    calendar_resource_list,
     calendar_service_list,
     calendar_shading_get,
     calendar_staff_list,
@@ -82,10 +85,16 @@ def calendar(request: HttpRequest) -> HttpResponse:
         ],
         "statuses": [{"value": s.value, "label": s.label} for s in AppointmentStatus],
         "defaultStatuses": [s.value for s in DEFAULT_STATUSES],
+        # Owners and managers may switch to a column per room or equipment pool.
+        "resources": [
+            {"id": r.pk, "name": r.name, "color": r.color, "quantity": r.quantity}
+            for r in (calendar_resource_list() if can_manage else [])
+        ],
         "urls": {
             "appointments": "/api/v1/appointments/",
             "customers": "/api/v1/customers/",
             "shading": reverse("scheduling:calendar_shading"),
+            "reservations": reverse("scheduling:calendar_reservations"),
             "socket": "/ws/calendar/",
         },
     }
@@ -154,5 +163,41 @@ def calendar_shading(request: HttpRequest) -> HttpResponse:
                 for member in shading.staff
             ],
             "nobody_works": [_span(a, b) for a, b in shading.nobody_works],
+        }
+    )
+
+
+@studio_member_required(roles=MANAGING_ROLES)
+@require_GET
+def calendar_reservations(request: HttpRequest) -> HttpResponse:
+    """?start=&end=: the calendar's resources view, owners and managers only: every active
+    reservation in the range (as the appointment list reads its range), a column per room or
+    equipment pool; units held at once sit side by side in it."""
+    zone = zone_or_utc(_tenant(request).timezone)
+    query = AppointmentRangeQuerySerializer(data=request.GET, context={"zone": zone})
+    if not query.is_valid():
+        return problem_response(
+            status=422,
+            code="validation_error",
+            title="Some fields are invalid",
+            detail="Check the fields listed in errors.",
+            errors=flat_errors(query.errors),
+        )
+    span = query.validated_data
+    rows = calendar_reservation_list(start=span["start"], end=span["end"])
+    return JsonResponse(
+        {
+            "start": span["start"].isoformat(),
+            "end": span["end"].isoformat(),
+            "reservations": [
+                {
+                    "id": row.pk,
+                    "resource": row.resource_id,
+                    "unit": row.unit,
+                    **_span(row.start, row.end),
+                    "holder": reservation_holder(row),
+                }
+                for row in rows
+            ],
         }
     )

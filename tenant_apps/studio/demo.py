@@ -12,8 +12,11 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from shared_apps.accounts.models import User
+from tenant_apps.classes.demo import classes_demo_seed
 from tenant_apps.notifications.demo import notifications_demo_seed
 from tenant_apps.notifications.outbox import notifications_muted
+from tenant_apps.packages.demo import packages_demo_seed
+from tenant_apps.resources.demo import resources_demo_seed
 from tenant_apps.reviews.demo import reviews_demo_seed
 from tenant_apps.scheduling.demo import scheduling_demo_seed
 from tenants.models import Membership, Role, Tenant
@@ -92,7 +95,10 @@ def demo_seed() -> Tenant:
             owner=owner,
             staff_user=staff,
         )
+        resources_demo_seed(now=timezone.now(), studio_timezone=tenant.timezone)
+        classes_demo_seed(now=timezone.now(), studio=tenant)
         reviews_demo_seed()
         notifications_demo_seed(now=timezone.now())
+        packages_demo_seed(now=timezone.now(), currency=tenant.currency, owner=owner)
     connection.set_schema_to_public()  # type: ignore[attr-defined]
     return Tenant.objects.get(pk=tenant.pk)

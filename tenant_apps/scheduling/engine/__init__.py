@@ -7,6 +7,7 @@ in a constant number of queries; the engine only computes.
 from tenant_apps.scheduling.engine.inputs import (
     Busy,
     DateOverride,
+    ResourceLoad,
     ServiceRules,
     SlotRequest,
     StaffCalendar,
@@ -16,6 +17,8 @@ from tenant_apps.scheduling.engine.slots import (
     Slot,
     available_slots,
     on_grid,
+    resource_blocked,
+    resources_fit,
     staff_slots,
     within_working_time,
     working_seconds,
@@ -24,6 +27,7 @@ from tenant_apps.scheduling.engine.slots import (
 __all__ = [
     "Busy",
     "DateOverride",
+    "ResourceLoad",
     "ServiceRules",
     "Slot",
     "SlotRequest",
@@ -31,6 +35,8 @@ __all__ = [
     "WeeklyInterval",
     "available_slots",
     "on_grid",
+    "resource_blocked",
+    "resources_fit",
     "staff_slots",
     "within_working_time",
     "working_seconds",

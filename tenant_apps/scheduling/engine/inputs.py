@@ -79,10 +79,30 @@ class ServiceRules:
 
 
 @dataclass(frozen=True)
+class ResourceLoad:
+    """One resource the service needs: `need` of its `quantity` numbered units (1..quantity),
+    and the spans its units are already held for, as (start epoch, end epoch, unit) with
+    [start, end) the holder's time including its buffers. A booking holds whole units over its
+    widened span, so a start needs `need` units that are each free over all of it; a unit held
+    at 9:00-10:00 and another at 10:00-11:00 leave no unit free for 9:30-10:30, even though one
+    unit is idle at every instant. A quantity of 0 (the resource is switched off) blocks all."""
+
+    quantity: int
+    need: int
+    spans: tuple[tuple[int, int, int], ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.quantity < 0 or self.need < 1:
+            raise ValueError("need quantity >= 0 and need >= 1")
+
+
+@dataclass(frozen=True)
 class SlotRequest:
-    """Bookable starts s with range_start <= s < range_end, as seen at `now`."""
+    """Bookable starts s with range_start <= s < range_end, as seen at `now`. `resources`: what
+    the service needs of the studio's rooms and equipment (the same for every staff member)."""
 
     range_start: datetime
     range_end: datetime
     now: datetime
     staff: tuple[StaffCalendar, ...] = field(default=())
+    resources: tuple[ResourceLoad, ...] = field(default=())

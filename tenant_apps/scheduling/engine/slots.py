@@ -7,7 +7,13 @@ A start s is bookable for a staff member when
      buffers that were in force for it (the same rule as the database's exclusion constraint);
   3. now + min_notice <= s <= now + max_advance;
   4. s lies on the step grid, counted in wall-clock minutes from local midnight (15 minutes: :00,
-     :15, :30, :45 local, also in half-hour zones and after a DST change).
+     :15, :30, :45 local, also in half-hour zones and after a DST change);
+  5. for every resource the service needs (request.resources), at least `need` of its units are
+     each free over the whole widened span [s - buffer_before, s + duration + buffer_after): a
+     unit held over [a, b) is busy for the starts in the open range (a - duration - after,
+     b + before), the same open-range rule as rule 2, and a sweep over those ranges of all units
+     finds where more than quantity - need units are busy at once. Those are exactly the units
+     resources_reserve would find held, so an offered time can be reserved.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from datetime import date, datetime, timedelta
 
 from tenant_apps.scheduling.engine.inputs import (
     MINUTES_PER_DAY,
+    ResourceLoad,
     ServiceRules,
     SlotRequest,
     StaffCalendar,
@@ -26,6 +33,8 @@ from tenant_apps.scheduling.engine.intervals import Span, intersect, normalize, 
 from tenant_apps.scheduling.engine.zones import epoch, from_epoch, offset_pieces
 
 DAY = 86400
+# An open range that contains every start (a resource that can never serve the need).
+_EVERYTHING: Span = (-(2**62), 2**62)
 _EPOCH_DATE = date(1970, 1, 1)
 
 
@@ -120,8 +129,84 @@ def _grid_points(spans: list[Span], pieces: list[tuple[int, int, int]], step: in
     return points
 
 
-def staff_slots(calendar: StaffCalendar, rules: ServiceRules, request: SlotRequest) -> list[int]:
-    """Bookable starts for one staff member, as sorted epoch seconds."""
+def _busy_units_blocked(ranges_by_unit: list[list[Span]], threshold: int) -> list[Span]:
+    """The open ranges of starts where more than `threshold` units are busy at once, each
+    unit's open ranges already normalized (overlaps merged, touching ones kept apart).
+
+    A sweep line over the range ends: between two consecutive coordinates the count of busy
+    units is constant; at a coordinate x itself only the ranges strictly around x count (an
+    open range does not contain its ends), so a block continues through x only when that count
+    is still above the threshold (two units freed and taken exactly at x leave x bookable).
+    Starts and ends are sorted apart as plain integers: sorting tuples costs several times
+    more, and this runs over thousands of reservations."""
+    starts = sorted(lo for ranges in ranges_by_unit for lo, _ in ranges)
+    ends = sorted(hi for ranges in ranges_by_unit for _, hi in ranges)
+    total = len(starts)
+    blocked: list[Span] = []
+    count = i = j = 0
+    open_lo: int | None = None
+    while j < total:
+        x = starts[i] if i < total and starts[i] < ends[j] else ends[j]
+        at_x = count
+        while j < total and ends[j] == x:
+            at_x -= 1
+            j += 1
+        count = at_x
+        while i < total and starts[i] == x:
+            count += 1
+            i += 1
+        if open_lo is not None and at_x <= threshold:
+            blocked.append((open_lo, x))
+            open_lo = None
+        if open_lo is None and count > threshold:
+            open_lo = x
+    return blocked
+
+
+def resource_blocked(rules: ServiceRules, resources: tuple[ResourceLoad, ...]) -> list[Span]:
+    """Open ranges (a, b) of starts that rule 5 forbids, normalized (touching ones kept apart),
+    as epoch seconds. The same for every staff member, so computed once per request."""
+    duration = int(rules.duration.total_seconds())
+    before = int(rules.buffer_before.total_seconds())
+    after = int(rules.buffer_after.total_seconds())
+    blocked: list[Span] = []
+    for load in resources:
+        threshold = load.quantity - load.need  # more busy units than this: not enough free
+        if threshold < 0:
+            return [_EVERYTHING]
+        by_unit: dict[int, list[Span]] = defaultdict(list)
+        for a, b, unit in load.spans:
+            by_unit[unit].append((a - duration - after, b + before))
+        if len(by_unit) <= threshold:
+            continue  # even all the held units at once leave enough free
+        blocked.extend(
+            _busy_units_blocked(
+                [normalize(r, merge_touching=False) for r in by_unit.values()], threshold
+            )
+        )
+    return normalize(blocked, merge_touching=False)
+
+
+def resources_fit(resources: tuple[ResourceLoad, ...], start: datetime, end: datetime) -> bool:
+    """Whether every resource has `need` units free over the whole of [start, end) (a booking's
+    span widened by its buffers): rule 5 for one booking, as the re-check before a write."""
+    lo, hi = epoch(start), epoch(end)
+    for load in resources:
+        busy = {unit for a, b, unit in load.spans if a < hi and b > lo}
+        if load.quantity - len(busy) < load.need:
+            return False
+    return True
+
+
+def staff_slots(
+    calendar: StaffCalendar,
+    rules: ServiceRules,
+    request: SlotRequest,
+    *,
+    resources_blocked: list[Span] | None = None,
+) -> list[int]:
+    """Bookable starts for one staff member, as sorted epoch seconds. `resources_blocked`:
+    resource_blocked(rules, request.resources), when the caller computed it already."""
     duration = int(rules.duration.total_seconds())
     before = int(rules.buffer_before.total_seconds())
     after = int(rules.buffer_after.total_seconds())
@@ -146,8 +231,12 @@ def staff_slots(calendar: StaffCalendar, rules: ServiceRules, request: SlotReque
         for b in calendar.busy
     ]
     widened.extend(calendar.busy_spans)
+    starts_blocked = [(b_start - duration - after, b_end + before) for b_start, b_end in widened]
+    if resources_blocked is None:
+        resources_blocked = resource_blocked(rules, request.resources)
+    starts_blocked.extend(resources_blocked)
     blocked = normalize(
-        ((b_start - duration - after, b_end + before) for b_start, b_end in widened),
+        starts_blocked,
         merge_touching=False,  # open ranges: a start exactly between two of them is bookable
     )
     allowed = _allowed_starts(free, blocked, duration)
@@ -160,8 +249,9 @@ def available_slots(rules: ServiceRules, request: SlotRequest) -> list[Slot]:
     """Bookable starts over every staff member in the request ("any staff" when several); each
     slot lists who is free, in the order the staff were given."""
     free_by_start: dict[int, list[int]] = defaultdict(list)
+    blocked_by_resources = resource_blocked(rules, request.resources)
     for calendar in request.staff:
-        for start in staff_slots(calendar, rules, request):
+        for start in staff_slots(calendar, rules, request, resources_blocked=blocked_by_resources):
             free_by_start[start].append(calendar.staff_id)
     return [Slot(from_epoch(s), tuple(ids)) for s, ids in sorted(free_by_start.items())]
 

@@ -168,14 +168,14 @@ def test_without_the_staff_lock_the_constraint_still_answers_409_never_500(studi
     API still answers one 201 and clean 409s."""
     clients = 10
     passed_check = threading.Barrier(clients, timeout=30)
-    real_check = services.booking_problem
+    real_check = services._booking_verdict
     violations = Counter[str]()
     real_is_violation = services._is_exclusion_violation
 
-    def check_then_wait(**kwargs: Any) -> str | None:
-        problem = real_check(**kwargs)
+    def check_then_wait(**kwargs: Any) -> Any:
+        verdict = real_check(**kwargs)
         passed_check.wait()  # nobody inserts before everybody has checked
-        return problem
+        return verdict
 
     def counting_is_violation(exc: Any) -> bool:
         found = real_is_violation(exc)
@@ -184,7 +184,7 @@ def test_without_the_staff_lock_the_constraint_still_answers_409_never_500(studi
 
     # The booking's lock is taken by the query that checks the person performs the service.
     monkeypatch.setattr(services, "_lock_performing_staff", lambda **kwargs: True)
-    monkeypatch.setattr(services, "booking_problem", check_then_wait)
+    monkeypatch.setattr(services, "_booking_verdict", check_then_wait)
     monkeypatch.setattr(services, "_is_exclusion_violation", counting_is_violation)
     service, first = studio["service"], studio["staff"][0]
     start = at(monday(), 11)

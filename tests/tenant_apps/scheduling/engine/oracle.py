@@ -71,5 +71,11 @@ def oracle_starts(calendar: StaffCalendar, rules: ServiceRules, request: SlotReq
         lo, hi = s - before, s + duration + after
         if any(lo < b_end and hi > b_start for b_start, b_end in busy):
             continue
+        if not all(
+            load.quantity - len({u for a, b, u in load.spans if a < hi * 60 and b > lo * 60})
+            >= load.need
+            for load in request.resources
+        ):
+            continue  # some resource lacks `need` units free over the whole widened span
         result.append(s * 60)
     return result

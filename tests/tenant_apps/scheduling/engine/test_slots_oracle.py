@@ -4,6 +4,7 @@ Europe/London and America/New_York, a half-hour zone (Asia/Kolkata), a 30-minute
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
@@ -12,10 +13,12 @@ from hypothesis import strategies as st
 from tenant_apps.scheduling.engine import (
     Busy,
     DateOverride,
+    ResourceLoad,
     ServiceRules,
     SlotRequest,
     StaffCalendar,
     WeeklyInterval,
+    available_slots,
     staff_slots,
 )
 from tests.tenant_apps.scheduling.engine.oracle import oracle_starts
@@ -100,8 +103,32 @@ def scenarios(draw: st.DrawFn) -> tuple[StaffCalendar, ServiceRules, SlotRequest
             minutes=draw(st.one_of(st.just(30 * 1440), st.integers(0, 5 * 1440)))
         ),
     )
-    request = SlotRequest(range_start=range_start, range_end=range_end, now=now, staff=(calendar,))
+    request = SlotRequest(
+        range_start=range_start,
+        range_end=range_end,
+        now=now,
+        staff=(calendar,),
+        resources=_resource_loads(draw, instant),
+    )
     return calendar, rules, request
+
+
+def _resource_loads(draw: st.DrawFn, instant: Callable[[], datetime]) -> tuple[ResourceLoad, ...]:
+    """None, or up to two pools of 0-4 units with spans on random units (units touch, overlap
+    and fragment: a unit free at every instant but none free over the whole span)."""
+    loads = []
+    for _ in range(draw(st.sampled_from([0, 0, 1, 1, 2]))):
+        quantity = draw(st.integers(0, 4))
+        spans = []
+        for _ in range(draw(st.integers(0, 10))):
+            start = int(instant().timestamp())
+            length = draw(st.integers(1, 36)) * 300
+            unit = draw(st.integers(1, max(quantity, 1)))
+            spans.append((start, start + length, unit))
+        loads.append(
+            ResourceLoad(quantity=quantity, need=draw(st.integers(1, 3)), spans=tuple(spans))
+        )
+    return tuple(loads)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -109,3 +136,30 @@ def scenarios(draw: st.DrawFn) -> tuple[StaffCalendar, ServiceRules, SlotRequest
 def test_engine_matches_the_minute_grid_oracle(scenario) -> None:
     calendar, rules, request = scenario
     assert staff_slots(calendar, rules, request) == oracle_starts(calendar, rules, request)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios())
+def test_resources_block_the_same_starts_for_every_staff_member(scenario) -> None:
+    calendar, rules, request = scenario
+    twin = StaffCalendar(
+        staff_id=2,
+        timezone=calendar.timezone,
+        weekly=calendar.weekly,
+        overrides=calendar.overrides,
+        time_off=calendar.time_off,
+        busy=calendar.busy,
+    )
+    both = SlotRequest(
+        range_start=request.range_start,
+        range_end=request.range_end,
+        now=request.now,
+        staff=(calendar, twin),
+        resources=request.resources,
+    )
+
+    slots = available_slots(rules, both)
+
+    expected = oracle_starts(calendar, rules, request)
+    assert [int(slot.start.timestamp()) for slot in slots] == expected
+    assert {slot.staff_ids for slot in slots} <= {(1, 2)}

@@ -1,0 +1,76 @@
+"""Reads of rooms, equipment and their reservations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet
+
+from shared_apps.core.errors import NotFoundError
+from tenant_apps.resources.models import Reservation, Resource
+
+PAGE_SIZE = 25
+
+
+def resource_list() -> QuerySet[Resource]:
+    return Resource.objects.all()
+
+
+def resource_get(*, resource_id: int) -> Resource:
+    """A resource of this studio, or not-found (ids of other studios do not exist here)."""
+    resource = Resource.objects.filter(pk=resource_id).first()
+    if resource is None:
+        raise NotFoundError("No such resource in this studio.")
+    return resource
+
+
+def resource_page(*, search: str = "", status: str = "", page: int | str = 1) -> Page:  # type: ignore[type-arg]
+    """The owner list: active first, with how many services need each."""
+    rows = Resource.objects.annotate(service_count=Count("service_needs")).order_by(
+        "-is_active", "kind", "name", "id"
+    )
+    if search:
+        rows = rows.filter(Q(name__icontains=search) | Q(description__icontains=search))
+    if status == "active":
+        rows = rows.filter(is_active=True)
+    elif status == "inactive":
+        rows = rows.filter(is_active=False)
+    return Paginator(rows, PAGE_SIZE).get_page(page)
+
+
+def reservation_list(
+    *, start: datetime, end: datetime, resource_id: int | None = None
+) -> QuerySet[Reservation]:
+    """Active reservations overlapping [start, end), with their holders' names at hand."""
+    rows = Reservation.objects.filter(is_active=True, start__lt=end, end__gt=start).select_related(
+        "resource",
+        "appointment__service",
+        "appointment__customer",
+        "class_session__class_type",
+    )
+    if resource_id is not None:
+        rows = rows.filter(resource_id=resource_id)
+    return rows.order_by("start", "resource_id", "unit", "id")
+
+
+def resource_upcoming_usage(
+    *, resource: Resource, now: datetime, limit: int = 20
+) -> list[Reservation]:
+    """The next reservations of `resource` (still running or to come), for its detail page."""
+    rows = (
+        Reservation.objects.filter(resource=resource, is_active=True, end__gt=now)
+        .select_related("appointment__service", "appointment__customer", "appointment__staff")
+        .select_related("class_session__class_type", "class_session__instructor")
+        .order_by("start", "unit", "id")
+    )
+    return list(rows[:limit])
+
+
+def resource_needed_by(*, resource: Resource) -> list[tuple[str, int]]:
+    """(service name, units per booking) of the services that need `resource`."""
+    return list(
+        resource.service_needs.select_related("service")
+        .order_by("service__name")
+        .values_list("service__name", "quantity")
+    )
