@@ -272,6 +272,7 @@ class AppointmentListCreateApi(generics.GenericAPIView):
                 checks=checks,
                 customer_note=data["customer_note"],
                 owner_notes=data["notes"],
+                pay_with_credits=data["pay_with_credits"],
             )
             return 201, _output(request, appointment)
 

@@ -295,6 +295,13 @@ class AppointmentCreateInputSerializer(serializers.Serializer):
         default=False,
         help_text="Book outside the staff member's working hours (owners and managers only).",
     )
+    pay_with_credits = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Pay with one credit of the customer's package that covers the service (the "
+        "one expiring first); 409 insufficient_credits when none has a credit left. Cancelling "
+        "or declining the appointment returns the credit.",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         has_customer = attrs.get("customer") is not None

@@ -29,6 +29,8 @@ from tenant_apps.catalog.questions import answers_clean, answers_problems, quest
 from tenant_apps.customers.models import Customer
 from tenant_apps.customers.services import customer_get_or_create
 from tenant_apps.notifications.services import appointment_change_notify
+from tenant_apps.packages.selectors import credit_use_for
+from tenant_apps.packages.services import credits_refund, credits_use
 from tenant_apps.resources.errors import ResourceUnavailableError
 from tenant_apps.resources.needs import ResourceNeed
 from tenant_apps.resources.services import (
@@ -447,10 +449,12 @@ def appointment_create(
     customer_note: str = "",
     owner_notes: str = "",
     staff_choices: Collection[int] | None = None,
+    pay_with_credits: bool = False,
 ) -> Appointment:
-    """Book `service` with `staff` (None: anyone free, among `staff_choices` when given)."""
+    """Book `service` with `staff` (None: anyone free, among `staff_choices` when given);
+    `pay_with_credits` pays with one credit of the customer's package that covers it."""
     with _overlap_as_conflict(), transaction.atomic():
-        return _appointment_insert(
+        appointment = _appointment_insert(
             service=service,
             staff=staff,
             customer=customer,
@@ -465,6 +469,26 @@ def appointment_create(
             owner_notes=owner_notes,
             staff_choices=staff_choices,
         )
+        if pay_with_credits:
+            _pay_with_credit(appointment, actor=actor, now=now)
+        return appointment
+
+
+# One booking of a service costs one credit of a package that covers the service.
+CREDITS_PER_APPOINTMENT = 1
+
+
+def _pay_with_credit(appointment: Appointment, *, actor: Actor, now: datetime) -> None:
+    """Inside the booking's transaction: a refusal (InsufficientCreditsError, a 409) takes the
+    new appointment down with it."""
+    credits_use(
+        customer=appointment.customer,
+        credits=CREDITS_PER_APPOINTMENT,
+        service=appointment.service,
+        now=now,
+        actor=actor,
+        appointment=appointment,
+    )
 
 
 def appointment_reschedule(
@@ -588,6 +612,17 @@ def appointment_transition(
         if to_status in (AppointmentStatus.REJECTED, AppointmentStatus.CANCELLED):
             # The room and equipment are free again; completed and no-show ones keep theirs.
             reservations_release(appointment=locked)
+            # A credit paid for it goes back to the package it came from. Customers can only
+            # cancel inside the studio's policy window (the portal refuses later), and a studio
+            # that cancels or declines gives it back; a no-show or a completed one keeps it used.
+            use = credit_use_for(appointment=locked)
+            if use is not None:
+                credits_refund(
+                    use_entry=use,
+                    now=now,
+                    actor=actor,
+                    reason=f"Appointment {locked.reference} {locked.get_status_display().lower()}",
+                )
         activity = _log(locked, actor, f"status:{to_status}", before, _snapshot(locked))
         appointment_change_notify(appointment=locked, activity=activity, actor=actor)
     return locked
@@ -661,6 +696,7 @@ def appointment_book(
     answers: Any = None,
     customer_note: str = "",
     owner_notes: str = "",
+    pay_with_credits: bool = False,
 ) -> Appointment:
     """A booking as a person makes it: the page's offer and questions checked, the customer
     found or created, and the appointment created, all or nothing (a refused time leaves no
@@ -679,7 +715,7 @@ def appointment_book(
             customer = customer_get_or_create(
                 email=customer.email, full_name=customer.full_name, phone=customer.phone
             )
-        return _appointment_insert(
+        appointment = _appointment_insert(
             service=service,
             staff=staff,
             customer=customer,
@@ -694,3 +730,6 @@ def appointment_book(
             owner_notes=owner_notes,
             staff_choices=staff_choices,
         )
+        if pay_with_credits:
+            _pay_with_credit(appointment, actor=actor, now=now)
+        return appointment
