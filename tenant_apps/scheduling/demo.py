@@ -195,6 +195,9 @@ def _seed_day(
         start__gte=start_of_day, start__lt=start_of_day + timedelta(days=1)
     ).exists():
         return
+    # The day is booked first and aged afterwards: a booking made after an earlier one was
+    # already marked completed could overlap it (completed ones no longer hold the time).
+    booked: list[Appointment] = []
     for member in staff:
         offered = [s for s in services if member in s.staff.all()]
         for hour in rng.sample(range(7, 19), k=rng.randint(2, 5)):
@@ -215,7 +218,9 @@ def _seed_day(
                 )
             except SlotUnavailableError:
                 continue  # outside this person's hours or overlapping: skip, as a real desk would
-            _age(appointment, now, rng, actor, studio_timezone)
+            booked.append(appointment)
+    for appointment in booked:
+        _age(appointment, now, rng, actor, studio_timezone)
 
 
 def _age(

@@ -177,3 +177,14 @@ def test_seed_demo_twice_is_idempotent_and_its_logins_work(db):
     assert User.objects.filter(email__in=[login.email for login in DEMO_LOGINS]).count() == 3
     for output in (first, second):
         assert "Demo studio ready: http://demo.localhost:8000/app/" in output.getvalue()
+    # The calendar never shows one person in two places: bookings that happened (or will) don't
+    # overlap, completed and no-show ones included (only active ones are held by the constraint).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM demo.scheduling_appointment a "
+            "JOIN demo.scheduling_appointment b ON a.staff_id = b.staff_id AND a.id < b.id "
+            "AND tstzrange(a.start, a.end) && tstzrange(b.start, b.end) "
+            "WHERE a.status NOT IN ('cancelled', 'rejected') "
+            "AND b.status NOT IN ('cancelled', 'rejected')"
+        )
+        assert cursor.fetchone() == (0,)
