@@ -8,7 +8,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 
 from shared_apps.core.errors import NotFoundError
-from tenant_apps.resources.models import Reservation, Resource
+from tenant_apps.classes.models import ClassType
+from tenant_apps.resources.models import Reservation, Resource, ServiceResourceNeed
 
 PAGE_SIZE = 25
 
@@ -27,16 +28,18 @@ def resource_get(*, resource_id: int) -> Resource:
 
 def resource_page(*, search: str = "", status: str = "", page: int | str = 1) -> Page:  # type: ignore[type-arg]
     """The owner list: active first, with how many services need each."""
-    rows = Resource.objects.annotate(service_count=Count("service_needs")).order_by(
-        "-is_active", "kind", "name", "id"
-    )
+    rows = Resource.objects.order_by("-is_active", "kind", "name", "id")
     if search:
         rows = rows.filter(Q(name__icontains=search) | Q(description__icontains=search))
     if status == "active":
         rows = rows.filter(is_active=True)
     elif status == "inactive":
         rows = rows.filter(is_active=False)
-    return Paginator(rows, PAGE_SIZE).get_page(page)
+    found = Paginator(rows, PAGE_SIZE).get_page(page)
+    counts = resource_users_count(resources=list(found.object_list))
+    for resource in found.object_list:
+        resource.users_count = counts[resource.pk]  # type: ignore[attr-defined]
+    return found
 
 
 def reservation_list(
@@ -67,10 +70,45 @@ def resource_upcoming_usage(
     return list(rows[:limit])
 
 
-def resource_needed_by(*, resource: Resource) -> list[tuple[str, int]]:
-    """(service name, units per booking) of the services that need `resource`."""
-    return list(
-        resource.service_needs.select_related("service")
-        .order_by("service__name")
-        .values_list("service__name", "quantity")
+def resource_needed_by(*, resource: Resource) -> list[tuple[str, str]]:
+    """(name, what it holds) for the services and class types that need `resource`: services
+    per booking, class types as their room (the whole session) or per seat."""
+    services = [
+        (name, f"{quantity} per booking")
+        for name, quantity in resource.service_needs.order_by("service__name").values_list(
+            "service__name", "quantity"
+        )
+    ]
+    class_types = [
+        (
+            class_type.name,
+            "the whole session"
+            if class_type.room_id == resource.pk
+            else f"{class_type.equipment_per_attendee} per seat",
+        )
+        for class_type in _class_types_using([resource.pk]).order_by("name")
+    ]
+    return services + class_types
+
+
+def _class_types_using(resource_ids: list[int]) -> QuerySet[ClassType]:
+    return ClassType.objects.filter(
+        Q(room_id__in=resource_ids) | Q(equipment_id__in=resource_ids, equipment_per_attendee__gt=0)
     )
+
+
+def resource_users_count(*, resources: list[Resource]) -> dict[int, int]:
+    """How many services and class types need each of `resources` (two queries)."""
+    ids = [r.pk for r in resources]
+    counts = dict.fromkeys(ids, 0)
+    for resource_id, n in (
+        ServiceResourceNeed.objects.filter(resource_id__in=ids)
+        .values("resource_id")
+        .annotate(n=Count("id"))
+        .values_list("resource_id", "n")
+    ):
+        counts[resource_id] += n
+    for class_type in _class_types_using(ids).only("room_id", "equipment_id"):
+        for resource_id in {class_type.room_id, class_type.equipment_id} & set(ids):
+            counts[resource_id] += 1
+    return counts

@@ -12,6 +12,7 @@ from tenant_apps.resources.models import Resource, ResourceKind, ServiceResource
 from tenant_apps.resources.needs import ResourceNeed
 from tenant_apps.resources.services import resources_reserve
 from tests.factories.catalog import ServiceFactory, StaffMemberFactory
+from tests.factories.classes import class_type_make
 from tests.factories.resources import ResourceFactory
 from tests.tenant_apps.catalog.test_views_services import VALID
 from tests.tenant_apps.catalog.views_support import (
@@ -46,13 +47,14 @@ def test_the_list_shows_resources_with_their_quantity(owner, in_alpha):
     pool = ResourceFactory(name="Reformer", kind=ResourceKind.EQUIPMENT, quantity=12)
     ResourceFactory(name="Old room", is_active=False)
     ServiceResourceNeed.objects.create(service=ServiceFactory(), resource=pool, quantity=1)
+    class_type_make(name="Reformer Flow", equipment=pool, equipment_per_attendee=1)
 
     response = owner.get("/app/resources/")
 
     html = response.content.decode()
     assert response.status_code == 200
     assert "Reformer" in html and "Equipment" in html and ">12<" in html
-    assert "1 service" in html
+    assert '<td data-label="Needed by" class="num">2</td>' in html  # a service and a class
     assert "Old room" in html and "Deactivated" in html
     assert 'href="/app/resources/new/"' in html
     assert 'class="nav-link active" href="/app/resources/" aria-current="page"' in html
@@ -208,3 +210,23 @@ def test_needing_more_units_than_there_are_is_a_form_error(owner, in_alpha):
     assert response.status_code == 200
     assert "Ensure this value is less than or equal to 1." in response.content.decode()
     assert ServiceResourceNeed.objects.count() == 0
+
+
+def test_the_detail_page_names_the_services_and_classes_that_need_it(owner, in_alpha):
+    room = ResourceFactory(name="Reformer studio")
+    pool = ResourceFactory(name="Reformer", kind=ResourceKind.EQUIPMENT, quantity=12)
+    ServiceResourceNeed.objects.create(
+        service=ServiceFactory(name="Private Reformer"), resource=pool, quantity=1
+    )
+    class_type_make(name="Reformer Flow", room=room, equipment=pool, equipment_per_attendee=1)
+
+    room_page = owner.get(f"/app/resources/{room.pk}/").content.decode()
+    pool_page = owner.get(f"/app/resources/{pool.pk}/").content.decode()
+
+    assert '<strong>Reformer Flow</strong> <span class="muted">· the whole session</span>' in (
+        room_page
+    )
+    assert '<strong>Private Reformer</strong> <span class="muted">· 1 per booking</span>' in (
+        pool_page
+    )
+    assert '<strong>Reformer Flow</strong> <span class="muted">· 1 per seat</span>' in pool_page
