@@ -109,6 +109,7 @@ def resource_users_count(*, resources: list[Resource]) -> dict[int, int]:
     ):
         counts[resource_id] += n
     for class_type in _class_types_using(ids).only("room_id", "equipment_id"):
-        for resource_id in {class_type.room_id, class_type.equipment_id} & set(ids):
-            counts[resource_id] += 1
+        for used_id in {class_type.room_id, class_type.equipment_id}:
+            if used_id is not None and used_id in counts:
+                counts[used_id] += 1
     return counts
