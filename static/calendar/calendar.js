@@ -1,7 +1,8 @@
 // The owner app's live calendar (templates/scheduling/calendar.html).
 //
 // REST is the truth: appointments are read from and changed through /api/v1/appointments/,
-// shading from the page's own /app/calendar/shading/. The websocket only says that something
+// shading from the page's own /app/calendar/shading/, group classes from /app/calendar/classes/
+// (read-only here: they are run on their own pages). The websocket only says that something
 // changed; a missed message (a gap in `seq`) or a dropped connection refetches the visible range.
 (function () {
   "use strict";
@@ -132,18 +133,22 @@
     service: serviceById.has(saved.service) ? saved.service : null,
     statuses: new Set(Array.isArray(saved.statuses) ? saved.statuses : cfg.defaultStatuses),
     colorBy: saved.colorBy === "staff" ? "staff" : "service",
+    showClasses: saved.showClasses !== false,
     appointments: new Map(),
+    classes: new Map(), // class sessions of the visible range, by id (also when not drawn)
     reservations: [],
     shading: null,
     range: null, // {start, end} wall-clock strings of the visible range
     loadSeq: 0,
+    classSeq: 0,
     flash: new Set(),
+    flashClasses: new Set(),
   };
   function persist() {
     try {
       localStorage.setItem(storeKey, JSON.stringify({
         view: state.view, staff: state.staff, service: state.service,
-        statuses: [...state.statuses], colorBy: state.colorBy,
+        statuses: [...state.statuses], colorBy: state.colorBy, showClasses: state.showClasses,
       }));
     } catch (e) { /* private mode: preferences just aren't kept */ }
   }
@@ -154,6 +159,30 @@
     (state.service === null || a.service.id === state.service) &&
     (state.staff === null || a.staff.id === state.staff) &&
     (cfg.canManage || a.staff.id === cfg.ownStaffId);
+
+  // Classes follow the staff filter, never the service or status ones: a class holds its
+  // instructor's time whatever is filtered. A cancelled class holds nothing: like a cancelled
+  // appointment it shows (struck through) only while "Cancelled" is ticked.
+  const classShown = (c) =>
+    state.showClasses &&
+    staffById.has(c.instructor.id) &&
+    (c.status !== "cancelled" || state.statuses.has("cancelled")) &&
+    (state.staff === null || c.instructor.id === state.staff) &&
+    (cfg.canManage || c.instructor.id === cfg.ownStaffId);
+
+  // The scheduled class `staffId` teaches over [startWall, endWall), if any (wall-clock strings).
+  function classAt(staffId, startWall, endWall) {
+    if (staffId === null || staffId === undefined) return null;
+    for (const c of state.classes.values()) {
+      if (c.status === "scheduled" && c.instructor.id === staffId &&
+          zone.wall(c.start) < endWall && zone.wall(c.end) > startWall) return c;
+    }
+    return null;
+  }
+  const classBusyText = (c) =>
+    `${c.instructor.name} teaches ${c.class_type.name} from ${timeFmt.format(new Date(c.start))} to ${timeFmt.format(new Date(c.end))}. Pick another time.`;
+  const seatsText = (c) =>
+    `${c.taken}/${c.capacity}${c.waitlisted ? ` · ${c.waitlisted} waiting` : ""}`;
 
   function columns() {
     return cfg.staff.filter((s) => state.staff === null || s.id === state.staff);
@@ -229,6 +258,32 @@
     return out;
   }
 
+  // A group class: in its instructor's column, in its type's colour, outlined and striped so it
+  // never reads as an appointment; not draggable (it is moved on its own page).
+  function classEventOf(c) {
+    const color = c.class_type.color;
+    return {
+      id: `c${c.id}`,
+      resourceIds: [String(c.instructor.id)],
+      start: zone.wall(c.start),
+      end: zone.wall(c.end),
+      title: `${c.class_type.name} · ${seatsText(c)}`,
+      backgroundColor: `color-mix(in srgb, ${color} 16%, #fff)`,
+      textColor: "#0f172a",
+      styles: [`--cls: ${color}`],
+      classNames: ["cal-class", `class-${c.status}`, ...(c.taken >= c.capacity ? ["class-full"] : []),
+        ...(state.flashClasses.has(c.id) ? ["cal-flash"] : [])],
+      editable: false,
+      startEditable: false,
+      durationEditable: false,
+      extendedProps: { classSessionId: c.id },
+    };
+  }
+
+  function classEvents() {
+    return [...state.classes.values()].filter(classShown).map(classEventOf);
+  }
+
   // One unit of a room or equipment pool held by an appointment or a class; read-only here.
   function reservationEventOf(r) {
     const resource = cfg.resources.find((x) => x.id === r.resource);
@@ -254,7 +309,7 @@
       return;
     }
     const events = [...state.appointments.values()].filter(shown).map(eventOf);
-    ec.setOption("events", [...shadingEvents(), ...events]);
+    ec.setOption("events", [...shadingEvents(), ...classEvents(), ...events]);
   }
 
   function flash(id) {
@@ -324,6 +379,45 @@
     } catch (err) { load(); }
   }
 
+  async function fetchClasses(range) {
+    const params = new URLSearchParams({ start: range.start, end: range.end });
+    if (state.staff !== null) params.set("staff", state.staff);
+    return (await api("GET", `${cfg.urls.classes}?${params}`)).sessions;
+  }
+
+  function flashClass(id) {
+    state.flashClasses.add(id);
+    setTimeout(() => {
+      state.flashClasses.delete(id);
+      const c = state.classes.get(id);
+      if (c && ec.getEventById(`c${id}`)) ec.updateEvent(classEventOf(c));
+    }, 2000);
+  }
+
+  // A class changed (live): read the range's classes again and redraw them, the changed one
+  // highlighted. Appointments and shading stay as they are.
+  async function loadClasses(highlightId) {
+    if (!state.range || resourcesMode()) return;
+    const seq = state.loadSeq;
+    const classSeq = ++state.classSeq;
+    try {
+      const sessions = await fetchClasses(state.range);
+      // A full load under way brings its own; a later class read wins over this one.
+      if (seq !== state.loadSeq || classSeq !== state.classSeq) return;
+      state.classes = new Map(sessions.map((c) => [c.id, c]));
+      if (highlightId && state.classes.has(highlightId)) state.flashClasses.add(highlightId);
+      for (const event of ec.getEvents()) {
+        if (event.extendedProps.classSessionId) ec.removeEventById(event.id);
+      }
+      classEvents().forEach((event) => ec.addEvent(event));
+      if (highlightId && state.classes.has(highlightId)) {
+        flashClass(highlightId);
+        const c = state.classes.get(highlightId);
+        liveRegion.textContent = `${c.class_type.name} with ${c.instructor.name}, ${when(c.start, c.end)}: ${c.taken} of ${c.capacity} booked${c.waitlisted ? `, ${c.waitlisted} waiting` : ""}.`;
+      }
+    } catch (err) { load(); }
+  }
+
   async function fetchReservations(range) {
     const params = new URLSearchParams({ start: range.start, end: range.end });
     return (await api("GET", `${cfg.urls.reservations}?${params}`)).reservations;
@@ -350,13 +444,15 @@
     }
     try {
       const noStatuses = state.statuses.size === 0;
-      const [rows, shading] = await Promise.all([
+      const [rows, shading, sessions] = await Promise.all([
         noStatuses ? Promise.resolve([]) : fetchAppointments(range),
         fetchShading(range),
+        fetchClasses(range),
       ]);
       if (seq !== state.loadSeq) return;
       state.appointments = new Map(rows.map((a) => [a.id, a]));
       state.shading = shading;
+      state.classes = new Map(sessions.map((c) => [c.id, c]));
       render();
     } catch (err) {
       if (seq === state.loadSeq) toast(`The calendar couldn't be loaded: ${err.message}`, "error");
@@ -378,7 +474,33 @@
     return columns().map((s) => ({ id: String(s.id), title: s.name, extendedProps: { color: s.color } }));
   }
 
+  function classContent(c, info) {
+    const name = h("strong", { class: "cal-ev-name", text: c.class_type.name });
+    // A cancelled class holds no seats: it only says so.
+    const seats = c.status === "cancelled" ? null : h("span", { class: "cal-ev-seats", text: seatsText(c) });
+    const badge = c.status === "cancelled" ? h("span", { class: "cal-ev-status", text: "Cancelled" })
+      : c.taken >= c.capacity ? h("span", { class: "cal-ev-status", text: "Full" }) : null;
+    const view = info.view.type;
+    if (view === "listWeek") {
+      return { domNodes: [h("span", { class: "cal-ev-line" },
+        h("span", { class: "cal-ev-kind", text: "Class" }), " ", name, seats ? " · " : null, seats, ` · ${c.instructor.name}`, badge ? " " : null, badge)] };
+    }
+    if (view === "dayGridMonth") {
+      return { domNodes: [h("span", { class: "cal-ev-line" }, h("span", { class: "cal-ev-time", text: info.timeText }), " ", name, seats ? " · " : null, seats ?? badge)] };
+    }
+    return { domNodes: [
+      h("span", { class: "cal-ev-head" },
+        view === "resourceTimeGridWeek" ? null : h("span", { class: "cal-ev-time", text: info.timeText }), " ", name),
+      h("span", { class: "cal-ev-service" }, seats, isResourceView() ? null : `${seats ? " · " : ""}${c.instructor.name}`, badge ? " " : null, badge),
+    ] };
+  }
+
   function eventContent(info) {
+    const classId = info.event.extendedProps.classSessionId;
+    if (classId) {
+      const c = state.classes.get(classId);
+      return c ? classContent(c, info) : undefined;
+    }
     const reservation = info.event.extendedProps.reservation;
     if (reservation) {
       const resource = cfg.resources.find((x) => x.id === reservation.resource);
@@ -425,6 +547,22 @@
       }
       return;
     }
+    const classId = info.event.extendedProps.classSessionId;
+    if (classId) {
+      const c = state.classes.get(classId);
+      info.el.dataset.classSessionId = classId;
+      info.el.tabIndex = 0;
+      info.el.setAttribute("role", "link");
+      if (c) {
+        const seats = c.status === "cancelled" ? "cancelled" : `${c.taken} of ${c.capacity} booked${c.waitlisted ? `, ${c.waitlisted} waiting` : ""}`;
+        info.el.setAttribute("aria-label", `Class: ${c.class_type.name} with ${c.instructor.name}, ${when(c.start, c.end)}, ${seats}. Opens the class page.`);
+        info.el.title = `${c.class_type.name} · ${c.status === "cancelled" ? "cancelled" : seatsText(c)} · open the class page`;
+      }
+      info.el.addEventListener("keydown", (event) => {
+        if (event.key === "Enter") { event.preventDefault(); openClass(classId); }
+      });
+      return;
+    }
     const id = info.event.extendedProps.appointmentId;
     if (info.event.display === "background") {
       // Time off says why (a screen reader hears it too; the stripes alone don't tell).
@@ -445,6 +583,15 @@
       if (event.key === "Enter" || event.key === " ") { event.preventDefault(); panel.open(id, info.el); }
     });
   }
+
+  // A class is run on its own page (roster, check-in, waitlist): the calendar links there.
+  function openClass(id) {
+    const c = state.classes.get(id);
+    if (c) window.location.assign(c.url);
+  }
+
+  // Where a selection would book: its column's person, else the one the filter shows.
+  const selectionStaff = (info) => (info.resource ? Number(info.resource.id) : (state.staff ?? cfg.ownStaffId));
 
   const ec = EventCalendar.create(mount, {
     view: calendarView(),
@@ -481,6 +628,8 @@
       load();
     },
     eventClick(info) {
+      const classId = info.event.extendedProps.classSessionId;
+      if (classId) { openClass(classId); return; }
       const reservation = info.event.extendedProps.reservation;
       if (reservation) {
         if (reservation.holder.kind === "appointment") panel.open(reservation.holder.id, info.el);
@@ -503,13 +652,21 @@
       const minutes = Math.round((info.event.end - info.event.start) / 60000);
       move(a, wallOfCalendarDate(info.event.start), null, info.revert, minutes);
     },
+    // A selection can't be drawn over a class its person teaches (the server refuses such a
+    // booking anyway); it stops at the class's edge. (Hidden classes: `select` says why.)
+    selectConstraint(info) {
+      if (info.allDay || resourcesMode() || !state.showClasses) return true;
+      return !classAt(selectionStaff(info), wallOfCalendarDate(info.start), wallOfCalendarDate(info.end));
+    },
     select(info) {
       ec.unselect();
       if (resourcesMode()) return; // bookings are made for a person, in the other views
-      const resourceId = info.resource ? Number(info.resource.id) : null;
       const startWall = info.allDay ? `${wallOfCalendarDate(info.start).slice(0, 10)}T09:00:00` : wallOfCalendarDate(info.start);
       const minutes = info.allDay ? null : Math.round((info.end - info.start) / 60000);
-      creator.open({ start: startWall, staffId: resourceId ?? state.staff ?? cfg.ownStaffId, minutes });
+      const staffId = selectionStaff(info);
+      const busy = info.allDay ? null : classAt(staffId, startWall, wallOfCalendarDate(info.end));
+      if (busy) { toast(`Not available: ${classBusyText(busy)}`, "error"); return; }
+      creator.open({ start: startWall, staffId, minutes });
     },
   });
 
@@ -553,7 +710,8 @@
       return true;
     } catch (err) {
       if (revert) revert();
-      toast(`Not moved: ${firstMessage(err)}`, "error");
+      const busy = err.code === "slot_taken" ? classAt(body.staff ?? a.staff.id, startWall, addMinutes(startWall, length)) : null;
+      toast(`Not moved: ${busy ? classBusyText(busy) : firstMessage(err)}`, "error");
       return false;
     }
   }
@@ -768,7 +926,9 @@
           override.hidden = false;
           q("[data-override-yes]").focus();
         } else {
-          showErrors(err);
+          const service = serviceById.get(body.service);
+          const busy = err.code === "slot_taken" && service ? classAt(body.staff, start, addMinutes(start, service.duration)) : null;
+          showErrors(busy ? Object.assign(err, { message: classBusyText(busy) }) : err);
         }
       } finally {
         submit.disabled = false;
@@ -1060,6 +1220,9 @@
       radio.checked = radio.value === state.colorBy;
       radio.closest(".cal-seg").classList.toggle("is-on", radio.checked);
     });
+    const classesBox = filters.querySelector('[data-filter="classes"]');
+    classesBox.checked = state.showClasses;
+    classesBox.closest(".cal-seg").classList.toggle("is-on", state.showClasses);
   }
 
   function applyView() {
@@ -1081,6 +1244,11 @@
     const input = event.target;
     if (input.dataset.filter === "color") {
       state.colorBy = input.value;
+      persist(); syncToolbar(); render();
+      return;
+    }
+    if (input.dataset.filter === "classes") {
+      state.showClasses = input.checked;
       persist(); syncToolbar(); render();
       return;
     }
@@ -1173,7 +1341,11 @@
       if (!inOrder) { load(); return; }
       if (type.startsWith("appointment.")) applyAppointment(message);
       else if (type.startsWith("time_off.")) loadShading();
-      else if (type.startsWith("class_session.") && resourcesMode()) load();
+      else if (type.startsWith("class_session.") || type === "enrollment.changed") {
+        // A class's rooms and equipment show in the resources view; its seats in the others.
+        if (resourcesMode()) { if (type.startsWith("class_session.")) load(); }
+        else loadClasses(Number(message.id));
+      }
     }
 
     function connect() {

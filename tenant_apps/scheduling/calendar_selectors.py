@@ -3,7 +3,8 @@
 Appointments themselves come from the owner API (GET /api/v1/appointments/); this module adds
 the staff and services the page offers and, for the visible range, the time nobody may be booked:
 hours outside each staff member's working time (weekly hours or that date's override) and their
-time off. Shading is computed for display only; the services still decide what can be booked.
+time off, and the group classes the staff teach. Shading is computed for display only; the
+services still decide what can be booked.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from zoneinfo import ZoneInfo
 from django.db.models import Prefetch, QuerySet
 
 from tenant_apps.catalog.models import Service, StaffMember
+from tenant_apps.classes.models import ClassSession
+from tenant_apps.classes.selectors import class_session_list
 from tenant_apps.resources.models import Reservation, Resource
 from tenant_apps.resources.selectors import reservation_list
 from tenant_apps.scheduling.engine.intervals import Span, intersect, normalize, subtract
@@ -61,6 +64,27 @@ def calendar_staff_list(*, membership: Membership) -> QuerySet[StaffMember]:
     if membership.role in MANAGING_ROLES:
         return staff
     return staff.filter(user_id=membership.user_id)
+
+
+def calendar_staff_ids(*, membership: Membership) -> list[int]:
+    """The ids of the staff whose schedules this member sees (calendar_staff_list's rule), in
+    one query."""
+    staff = StaffMember.objects.all()
+    if membership.role not in MANAGING_ROLES:
+        staff = staff.filter(user_id=membership.user_id)
+    return list(staff.order_by("pk").values_list("pk", flat=True))
+
+
+def calendar_class_session_list(
+    *, start: datetime, end: datetime, instructor_ids: Sequence[int] | None
+) -> list[ClassSession]:
+    """Class sessions overlapping [start, end), scheduled and cancelled, taught by one of
+    `instructor_ids` (None: by anyone), each with its class type, instructor and `waitlisted`
+    (the waitlist's length), in one query whatever their number."""
+    sessions = class_session_list(start=start, end=end)
+    if instructor_ids is not None:
+        sessions = sessions.filter(instructor_id__in=list(instructor_ids))
+    return list(sessions)
 
 
 def calendar_service_list() -> QuerySet[Service]:

@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         calendar_views.calendar_reservations,
         name="calendar_reservations",
     ),
+    path("calendar/classes/", calendar_views.calendar_classes, name="calendar_classes"),
     path("appointments/", owner_views.appointment_list, name="appointment_list"),
     path("approvals/", owner_views.approval_queue, name="approval_queue"),
     path(

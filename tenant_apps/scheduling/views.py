@@ -2,12 +2,13 @@
 
 The page is a shell: appointments are read and changed through the owner REST API
 (/api/v1/appointments/), live changes arrive over /ws/calendar/, and the shading of unbookable
-time comes from `calendar_shading` below. Views parse, call one selector, and render.
+time, the group classes and the resources view come from the JSON endpoints below. Views parse,
+call one selector, and render.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -17,12 +18,15 @@ from django.views.decorators.http import require_GET
 
 from shared_apps.core.problems import problem_response
 from tenant_apps.catalog.serializers import flat_errors
+from tenant_apps.classes.models import ClassSession
 from tenant_apps.resources.serializers import reservation_holder
 from tenant_apps.scheduling.calendar_selectors import (
+    calendar_class_session_list,
     calendar_reservation_list,
     calendar_resource_list,
     calendar_service_list,
     calendar_shading_get,
+    calendar_staff_ids,
     calendar_staff_list,
 )
 from tenant_apps.scheduling.models import AppointmentStatus
@@ -95,6 +99,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "customers": "/api/v1/customers/",
             "shading": reverse("scheduling:calendar_shading"),
             "reservations": reverse("scheduling:calendar_reservations"),
+            "classes": reverse("scheduling:calendar_classes"),
             "socket": "/ws/calendar/",
         },
     }
@@ -114,6 +119,19 @@ def _span(start: datetime, end: datetime) -> dict[str, str]:
     return {"start": start.isoformat(), "end": end.isoformat()}
 
 
+STAFF_NOT_SHOWN = "Choose one of the staff members shown on your calendar."
+
+
+def _invalid(errors: dict[str, list[str]]) -> HttpResponse:
+    return problem_response(
+        status=422,
+        code="validation_error",
+        title="Some fields are invalid",
+        detail="Check the fields listed in errors.",
+        errors=errors,
+    )
+
+
 @studio_member_required()
 @require_GET
 def calendar_shading(request: HttpRequest) -> HttpResponse:
@@ -130,16 +148,10 @@ def calendar_shading(request: HttpRequest) -> HttpResponse:
     if raw_staff:
         chosen = [s for s in staff if str(s.pk) == raw_staff]
         if not chosen:
-            errors["staff"] = ["Choose one of the staff members shown on your calendar."]
+            errors["staff"] = [STAFF_NOT_SHOWN]
         staff = chosen
     if errors:
-        return problem_response(
-            status=422,
-            code="validation_error",
-            title="Some fields are invalid",
-            detail="Check the fields listed in errors.",
-            errors=errors,
-        )
+        return _invalid(errors)
     span = query.validated_data
     shading = calendar_shading_get(
         staff=staff,
@@ -176,13 +188,7 @@ def calendar_reservations(request: HttpRequest) -> HttpResponse:
     zone = zone_or_utc(_tenant(request).timezone)
     query = AppointmentRangeQuerySerializer(data=request.GET, context={"zone": zone})
     if not query.is_valid():
-        return problem_response(
-            status=422,
-            code="validation_error",
-            title="Some fields are invalid",
-            detail="Check the fields listed in errors.",
-            errors=flat_errors(query.errors),
-        )
+        return _invalid(flat_errors(query.errors))
     span = query.validated_data
     rows = calendar_reservation_list(start=span["start"], end=span["end"])
     return JsonResponse(
@@ -199,5 +205,64 @@ def calendar_reservations(request: HttpRequest) -> HttpResponse:
                 }
                 for row in rows
             ],
+        }
+    )
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _class_session_json(session: ClassSession) -> dict[str, Any]:
+    """A session as the calendar draws it: the live event's payload (classes.services.common.
+    session_payload) plus the link to its owner page."""
+    class_type = session.class_type
+    instructor = session.instructor
+    return {
+        "id": session.pk,
+        "start": _utc(session.start),
+        "end": _utc(session.end),
+        "instructor": {"id": instructor.pk, "name": instructor.display_name},
+        "class_type": {"id": class_type.pk, "name": class_type.name, "color": class_type.color},
+        "capacity": session.capacity,
+        "taken": session.taken,
+        "waitlisted": session.waitlisted,  # type: ignore[attr-defined]
+        "status": session.status,
+        "url": reverse("classes:session_detail", args=[session.pk]),
+    }
+
+
+@studio_member_required()
+@require_GET
+def calendar_classes(request: HttpRequest) -> HttpResponse:
+    """?start=&end=[&staff=]: the group classes (scheduled and cancelled) overlapping the range
+    (as the appointment list reads its range), taught by the staff this member sees on the
+    calendar (owners and managers: everyone; staff: themselves), with their seats and waitlists.
+    The sessions come in one query."""
+    membership = _membership(request)
+    zone = zone_or_utc(_tenant(request).timezone)
+    query = AppointmentRangeQuerySerializer(data=request.GET, context={"zone": zone})
+    errors: dict[str, list[str]] = {}
+    if not query.is_valid():
+        errors.update(flat_errors(query.errors))
+    raw_staff = request.GET.get("staff", "").strip()
+    # Owners and managers see every instructor's classes: no need to list them first.
+    instructor_ids: list[int] | None = None
+    if raw_staff or membership.role not in MANAGING_ROLES:
+        visible = calendar_staff_ids(membership=membership)
+        instructor_ids = [pk for pk in visible if not raw_staff or str(pk) == raw_staff]
+        if raw_staff and not instructor_ids:
+            errors["staff"] = [STAFF_NOT_SHOWN]
+    if errors:
+        return _invalid(errors)
+    span = query.validated_data
+    sessions = calendar_class_session_list(
+        start=span["start"], end=span["end"], instructor_ids=instructor_ids
+    )
+    return JsonResponse(
+        {
+            "start": span["start"].isoformat(),
+            "end": span["end"].isoformat(),
+            "sessions": [_class_session_json(session) for session in sessions],
         }
     )
