@@ -4,6 +4,9 @@ INCR is atomic across every process that publishes (web workers, Celery workers)
 events are numbered 1, 2, 3, ... whoever commits them. The counter is a hint for clients, not a
 ledger: if Redis loses it, numbering restarts and clients see a number other than the one they
 expect, which makes them refetch (the contract in realtime/README.md).
+
+Numbers are taken by the publisher's thread (realtime/delivery.py, asyncio client, its own
+connection); the current value is read by the sockets (sync client below).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import threading
 
 import redis
+import redis.asyncio as aioredis
 from django.conf import settings
 
 from realtime.protocol import calendar_seq_key
@@ -31,8 +35,9 @@ def _redis() -> redis.Redis:
     return _client
 
 
-def calendar_seq_next(schema_name: str) -> int:
-    return int(_redis().incr(calendar_seq_key(schema_name)))
+async def calendar_seq_take(client: aioredis.Redis, schema_name: str) -> int:
+    """The studio's next number (the first is 1)."""
+    return int(await client.incr(calendar_seq_key(schema_name)))
 
 
 def calendar_seq_current(schema_name: str) -> int:

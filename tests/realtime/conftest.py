@@ -6,6 +6,9 @@ Websocket scenarios run as one coroutine under `async_to_sync`, so the consumers
 it needs itself, as the consumers do. Work must commit for events to be published, so the
 studio fixtures are transactional (`alpha_tx`: the flush afterwards runs on alpha's schema).
 Rows these tests commit on public (sessions, users, memberships) are removed explicitly.
+
+Events leave from the publisher's own thread after the commit (realtime/delivery.py): a test
+that checks what Redis holds right after a commit calls `calendar_publisher_flush()` first.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from importlib import import_module
 from typing import Any
 
 import pytest
+import redis
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
@@ -23,6 +27,8 @@ from django.contrib.sessions.models import Session
 from django.db import connection
 
 from config.asgi import application
+from realtime.delivery import calendar_publisher_flush
+from realtime.protocol import calendar_seq_key
 from shared_apps.accounts.models import User
 from tenant_apps.catalog.models import StaffMember
 from tenant_apps.catalog.setup import default_booking_page_create
@@ -32,7 +38,21 @@ from tests.realtime.communicator import WebsocketCommunicator
 
 
 @pytest.fixture(autouse=True)
-def _empty_channel_layer() -> None:
+def _settled_publisher() -> Iterator[None]:
+    """Events that earlier tests (in any folder) committed are sent before this test starts,
+    and numbering restarts: the counters they bumped are removed after they went out (the
+    suite's cache clearing may have run before). This test's own events are sent before the
+    next test starts."""
+    assert calendar_publisher_flush(timeout=10)
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    client.delete(*(calendar_seq_key(schema) for schema in ("alpha", "beta")))
+    client.close()
+    yield
+    assert calendar_publisher_flush(timeout=10)
+
+
+@pytest.fixture(autouse=True)
+def _empty_channel_layer(_settled_publisher: None) -> None:
     """Groups left by earlier tests' sockets would only fill up; start from nothing."""
     async_to_sync(get_channel_layer().flush)()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from realtime.delivery import calendar_publisher_flush
 from realtime.publish import calendar_event_publish
 from realtime.sequence import calendar_seq_current
 
@@ -14,9 +15,11 @@ def test_event_waits_for_the_commit(in_alpha, django_capture_on_commit_callbacks
 
     # Inside the transaction nothing is numbered or sent.
     assert len(callbacks) == 1
+    assert calendar_publisher_flush(timeout=10)
     assert calendar_seq_current(in_alpha.schema_name) == 0
 
     callbacks[0]()
+    assert calendar_publisher_flush(timeout=10)
 
     assert calendar_seq_current(in_alpha.schema_name) == 1
     assert calendar_seq_current("beta") == 0
