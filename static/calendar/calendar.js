@@ -58,6 +58,15 @@
   const stampFmt = new Intl.DateTimeFormat("en-GB", {
     timeZone: cfg.timezone, day: "numeric", month: "short", hour: "2-digit", minute: "2-digit",
   });
+  const dayMonthFmt = new Intl.DateTimeFormat("en-GB", { timeZone: cfg.timezone, day: "numeric", month: "short" });
+  const yearFmt = new Intl.DateTimeFormat("en-GB", { timeZone: cfg.timezone, year: "numeric" });
+  // "12 Jan" this year, "12 Jan 2027" otherwise (in the studio's zone).
+  const shortDate = (iso) => {
+    const moment = new Date(iso);
+    const sameYear = yearFmt.format(moment) === yearFmt.format(new Date());
+    return sameYear ? dayMonthFmt.format(moment) : `${dayMonthFmt.format(moment)} ${yearFmt.format(moment)}`;
+  };
+  const creditsText = (n) => `${n} credit${n === 1 ? "" : "s"}`;
   const when = (start, end) =>
     `${dateFmt.format(new Date(start))}, ${timeFmt.format(new Date(start))}–${timeFmt.format(new Date(end))}`;
 
@@ -732,12 +741,19 @@
     const formError = q("[data-form-error]");
     const override = q("[data-override]");
     const submit = q("[data-submit]");
+    const creditsBox = q("[data-credits]");
+    const creditsCheck = q("[data-credits-box]");
+    const creditsLabel = q("[data-credits-label]");
+    const creditsHelp = q("[data-credits-help]");
     let customer = null; // {id, full_name, email, phone} when an existing one is chosen
     let mode = "search"; // or "new"
     let searchSeq = 0;
     let searchTimer = null;
     let idempotencyKey = null;
     let wantedMinutes = null;
+    let sentBody = null; // the body last sent with idempotencyKey (JSON)
+    let creditsSeq = 0;
+    let creditsFor = null; // "customer:service" the credit offer was made for
 
     const newKey = () => (window.crypto && crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`);
 
@@ -781,6 +797,47 @@
       q("[data-customer-new]").hidden = next !== "new";
       if (next === "new") { customer = null; q("[data-customer-chosen]").hidden = true; q("#create-name").focus(); }
       if (next === "search" && customer === null) search.focus();
+      refreshCredits();
+    }
+
+    // "Pay with a package credit": offered only for an existing customer whose package covers
+    // the chosen service, as /credits/ lists them (a booking draws from the first package).
+    function hideCredits() {
+      creditsSeq += 1;
+      creditsFor = null;
+      creditsBox.hidden = true;
+      creditsCheck.checked = false;
+    }
+
+    async function refreshCredits({ force } = { force: false }) {
+      const serviceId = Number(serviceSelect.value);
+      if (mode !== "search" || !customer || !serviceId) { hideCredits(); return; }
+      const wanted = `${customer.id}:${serviceId}`;
+      if (wanted === creditsFor && !force) return;
+      const seq = ++creditsSeq;
+      let data;
+      try {
+        data = await api("GET", `${cfg.urls.customers}${customer.id}/credits/?${new URLSearchParams({ service: serviceId })}`);
+      } catch (err) {
+        // Booking without credits still works; the offer just isn't made.
+        if (seq === creditsSeq) hideCredits();
+        return;
+      }
+      if (seq !== creditsSeq) return;
+      const first = data.packages[0];
+      if (!data.available || !first) { hideCredits(); return; }
+      // Ticked stays ticked for the same customer and service (a refresh after a refusal).
+      const keep = creditsFor === wanted && creditsCheck.checked;
+      creditsFor = wanted;
+      const validity = first.expires_at ? `expires ${shortDate(first.expires_at)}` : `valid ${first.validity_days} days from first use`;
+      creditsLabel.textContent = `Pay with a package credit (${first.balance} left in ‘${first.name}’, ${validity})`;
+      const others = data.available - first.balance;
+      creditsHelp.textContent = [
+        others > 0 ? `${creditsText(others)} more in ${data.packages.length === 2 ? "another package" : `${data.packages.length - 1} other packages`}.` : "",
+        "Cancelling or declining the appointment gives the credit back.",
+      ].filter(Boolean).join(" ");
+      creditsCheck.checked = keep;
+      creditsBox.hidden = false;
     }
 
     function choose(c) {
@@ -868,6 +925,7 @@
         closest || offered[0];
       if (match) serviceSelect.value = String(match.id);
       updateEnd();
+      refreshCredits();
     }
 
     function startWall() {
@@ -882,7 +940,7 @@
     }
 
     staffSelect.addEventListener("change", fillServices);
-    serviceSelect.addEventListener("change", updateEnd);
+    serviceSelect.addEventListener("change", () => { updateEnd(); refreshCredits(); });
     dateInput.addEventListener("change", updateEnd);
     timeInput.addEventListener("change", updateEnd);
     timeInput.addEventListener("input", updateEnd);
@@ -913,13 +971,18 @@
         search.focus();
         return;
       }
-      if (allowOutsideHours) idempotencyKey = newKey(); // another body: another key
+      if (!creditsBox.hidden && creditsCheck.checked && body.customer) body.pay_with_credits = true;
+      // A retry of the same body keeps its key (never books twice); another body (another
+      // time, "book anyway", with or without a credit) is another request: another key.
+      const payload = JSON.stringify(body);
+      if (payload !== sentBody) { idempotencyKey = newKey(); sentBody = payload; }
       submit.disabled = true;
       try {
         const created = await api("POST", cfg.urls.appointments, body, { "Idempotency-Key": idempotencyKey });
         dialog.close();
         upsert(created, { highlight: true });
-        toast(`Booked ${created.customer.full_name} for ${created.service.name}, ${when(created.start, created.end)} (${created.reference}).`);
+        const paid = created.credit_payment;
+        toast(`Booked ${created.customer.full_name} for ${created.service.name}, ${when(created.start, created.end)} (${created.reference})${paid ? `, paid with ${creditsText(paid.credits)} from ‘${paid.package_name}’` : ""}.`);
       } catch (err) {
         if (err.code === "outside_hours" && cfg.canManage && !allowOutsideHours) {
           q("[data-override-text]").textContent = `${err.message} You can still book it, or pick another time.`;
@@ -929,6 +992,8 @@
           const service = serviceById.get(body.service);
           const busy = err.code === "slot_taken" && service ? classAt(body.staff, start, addMinutes(start, service.duration)) : null;
           showErrors(busy ? Object.assign(err, { message: classBusyText(busy) }) : err);
+          // The credits changed since they were offered: offer what is left (if anything).
+          if (err.code === "insufficient_credits") refreshCredits({ force: true });
         }
       } finally {
         submit.disabled = false;
@@ -946,6 +1011,8 @@
       customer = null;
       wantedMinutes = minutes;
       idempotencyKey = newKey();
+      sentBody = null;
+      hideCredits();
       const people = cfg.canManage ? cfg.staff : cfg.staff.filter((s) => s.id === cfg.ownStaffId);
       staffSelect.replaceChildren(...people.map((s) => h("option", { value: s.id, text: s.name })));
       staffSelect.disabled = people.length <= 1;
@@ -1019,6 +1086,24 @@
     function section(title, ...children) {
       const id = `panel-${title.toLowerCase().replace(/[^a-z]+/g, "-")}`;
       return h("section", { class: "cal-panel-section", "aria-labelledby": id }, h("h3", { id, text: title }), ...children);
+    }
+
+    // Paid with a package credit (from the detail API): which package, and whether the credit
+    // went back (a cancelled or declined appointment returns it).
+    function creditLine(a) {
+      const paid = a.credit_payment;
+      if (!paid) return null;
+      const packagesUrl = root.dataset.customerPackagesUrl;
+      const link = packagesUrl && cfg.canManage
+        ? h("a", { class: "cal-credit-link", href: packagesUrl.replace(/0\/$/, `${a.customer.id}/`), text: "View packages" })
+        : null;
+      const what = paid.refunded
+        ? `${paid.credits === 1 ? "Credit" : creditsText(paid.credits)} returned to ‘${paid.package_name}’`
+        : `Paid with ${creditsText(paid.credits)} from ‘${paid.package_name}’`;
+      return h("p", { class: "cal-credit-row", "data-panel-credit": paid.refunded ? "returned" : "paid" },
+        h("span", { class: `cal-credit${paid.refunded ? " is-returned" : ""}`, "data-credit-text": true, text: what }),
+        paid.refunded ? h("span", { class: "muted small", text: stampFmt.format(new Date(paid.refunded_at)) }) : null,
+        link);
     }
 
     function statusActions(a) {
@@ -1160,12 +1245,14 @@
       dialog.querySelector("[data-panel-reference]").textContent = a.reference;
       dialog.querySelector("[data-panel-title]").textContent = `${a.service.name} with ${a.staff.display_name}`;
       const answers = Object.entries(a.answers || {}).filter(([, v]) => v !== "" && v !== null && v !== false);
-      body.replaceChildren(
+      // (Sections that don't apply are null: left out, not written as "null".)
+      body.replaceChildren(...[
         h("div", { class: "cal-panel-summary" },
           h("span", { class: `badge status-badge status-${a.status}`, "data-panel-status": a.status, text: statusLabel[a.status] }),
           h("p", { class: "cal-panel-when", text: when(a.start, a.end) }),
           a.status_reason ? h("p", { class: "muted small", text: `Reason: ${a.status_reason}` }) : null,
-          h("p", { class: "muted small", text: `${a.price} ${a.currency} · booked ${stampFmt.format(new Date(a.created_at))} via ${a.source.replace("_", " ")}` })),
+          h("p", { class: "muted small", text: `${a.price} ${a.currency} · booked ${stampFmt.format(new Date(a.created_at))} via ${a.source.replace("_", " ")}` }),
+          creditLine(a)),
         section("Status", statusActions(a)),
         moveForm(a),
         section("Customer",
@@ -1178,7 +1265,7 @@
           h("h4", { class: "cal-subhead", text: "Earlier and later bookings" }), historyList),
         section("Private notes", notesForm(a)),
         section("Activity", activityList),
-      );
+      ].filter(Boolean));
       body.setAttribute("aria-busy", "false");
       await Promise.all([fillActivity(a.id).catch(() => activityList.replaceChildren(h("li", { class: "muted", text: "The activity log isn't available right now." }))), fillHistory(a)]);
     }

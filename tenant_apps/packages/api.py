@@ -14,15 +14,21 @@ from typing import Any
 from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import generics, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from shared_apps.accounts.models import User
 from shared_apps.core.errors import NotFoundError, ValidationFailedError
-from tenant_apps.api.permissions import ManagersWriteMembersRead
+from tenant_apps.api.permissions import IsStudioMember, ManagersWriteMembersRead
 from tenant_apps.catalog.api import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -39,6 +45,8 @@ from tenant_apps.packages.models import PackageProduct
 from tenant_apps.packages.serializers import (
     CreditAdjustInputSerializer,
     CreditEntrySerializer,
+    CustomerCreditsQuerySerializer,
+    CustomerCreditsSerializer,
     CustomerPackageSellInputSerializer,
     CustomerPackageSerializer,
     PackageProductInputSerializer,
@@ -209,6 +217,44 @@ class CustomerPackageViewSet(viewsets.GenericViewSet):
         package = selectors.customer_package_get(package_id=int(pk))
         page = self.paginate_queryset(selectors.credit_entry_list(package=package))
         return self.get_paginated_response(CreditEntrySerializer(page, many=True).data)
+
+
+class CustomerCreditsApi(APIView):
+    """What a customer's credits can pay for: the owner app asks before it offers to book
+    with a credit."""
+
+    permission_classes = [IsStudioMember]
+
+    @extend_schema(
+        operation_id="customer_credits_retrieve",
+        summary="A customer's credits for a service or a class type",
+        description=(
+            "The customer's packages that pay for the service (or class type) now: covering "
+            "it, not expired, credits left; the one a booking paid with credits would draw from "
+            "first. `available` is their credits together."
+        ),
+        parameters=[
+            OpenApiParameter("customer_id", int, OpenApiParameter.PATH),
+            CustomerCreditsQuerySerializer,
+        ],
+        responses={
+            200: CustomerCreditsSerializer,
+            **READ_ERRORS,
+            422: OpenApiResponse(ProblemSerializer, description="Invalid fields (see errors)"),
+        },
+        tags=["packages"],
+    )
+    def get(self, request: Request, customer_id: int) -> Response:
+        customer = customer_selectors.customer_get(customer_id=customer_id)
+        query = input_validate(CustomerCreditsQuerySerializer, request.query_params)
+        packages = selectors.credits_available_for(
+            customer=customer,
+            service=query.get("service"),
+            class_type=query.get("class_type"),
+            now=timezone.now(),
+        )
+        data = {"available": sum(p.balance for p in packages), "packages": packages}
+        return Response(CustomerCreditsSerializer(data).data)
 
 
 class PublicPackageProductListApi(PublicApiView, generics.ListAPIView):

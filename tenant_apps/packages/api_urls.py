@@ -1,9 +1,11 @@
-"""/api/v1/ routes of packages: products, customers' packages, and the public product list."""
+"""/api/v1/ routes of packages: products, customers' packages, what a customer's credits pay
+for, and the public product list."""
 
 from django.urls import URLPattern, URLResolver
 from rest_framework.routers import SimpleRouter
 
 from tenant_apps.packages.api import (
+    CustomerCreditsApi,
     CustomerPackageViewSet,
     PackageProductViewSet,
     PublicPackageProductListApi,
@@ -16,5 +18,6 @@ router.register("customer-packages", CustomerPackageViewSet, basename="customer-
 
 urlpatterns: list[URLPattern | URLResolver] = [
     *router.urls,
+    *routes("customers/<int:customer_id>/credits", CustomerCreditsApi, "customer-credits"),
     *routes("public/package-products", PublicPackageProductListApi, "public-package-product-list"),
 ]

@@ -19,6 +19,7 @@ from tenant_apps.packages.models import (
     CustomerPackage,
     PackageProduct,
 )
+from tenant_apps.packages.services import package_expiry_at
 from tenant_apps.scheduling.models import Appointment
 
 PAGE_SIZE = 25
@@ -160,3 +161,58 @@ def customer_credits_get(*, customer: Customer, now: datetime) -> list[HeldPacka
 
 def customer_credits_total(*, held: list[HeldPackage]) -> int:
     return sum(h.package.balance for h in held if h.usable)
+
+
+def credits_available_for(
+    *,
+    customer: Customer,
+    now: datetime,
+    service: Service | None = None,
+    class_type: ClassType | None = None,
+) -> list[CustomerPackage]:
+    """The customer's packages that can pay for `service` (or `class_type`) at `now`, by the
+    rules of packages.services.credits_use: covering it, not expired, credits left; in the
+    order credits_use takes them (the soonest to expire first, a first-use package never used
+    as if it were started `now`), so the first is the one a booking would draw from. One
+    query."""
+    if (service is None) == (class_type is None):
+        raise ValueError("Pass exactly one of service or class_type.")
+    rows = CustomerPackage.objects.filter(customer=customer).filter(package_usable_q(now=now))
+    if service is not None:
+        rows = rows.filter(product__services=service)
+    else:
+        rows = rows.filter(product__class_types=class_type)
+    return sorted(rows, key=lambda p: (package_expiry_at(p, now=now), p.purchased_at, p.pk))
+
+
+@dataclass(frozen=True)
+class CreditPayment:
+    """How an appointment was paid with credits: the latest use of credits for it, and its
+    refund once the credits went back."""
+
+    package_id: int
+    package_name: str
+    credits: int
+    paid_at: datetime
+    refunded_at: datetime | None
+
+
+def appointment_credit_payment_get(*, appointment: Appointment) -> CreditPayment | None:
+    """The appointment's payment with credits, refunded or not (None when it was not paid
+    with credits). One query: the use, its package and its refund are joined."""
+    use = (
+        CreditEntry.objects.filter(appointment=appointment, kind=CreditEntryKind.USE)
+        .select_related("package", "refunded_by")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if use is None:
+        return None
+    refund = getattr(use, "refunded_by", None)
+    return CreditPayment(
+        package_id=use.package_id,
+        package_name=use.package.name,
+        credits=-use.amount,
+        paid_at=use.created_at,
+        refunded_at=refund.created_at if refund is not None else None,
+    )

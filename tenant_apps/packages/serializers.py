@@ -12,7 +12,9 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from tenant_apps.catalog.models import Service
 from tenant_apps.catalog.serializers import MAX_ID, SortedIdsField, id_list_field
+from tenant_apps.classes.models import ClassType
 from tenant_apps.packages.models import CreditEntry, CustomerPackage, PackageProduct, SaleMethod
 from tenant_apps.packages.services import (
     DESK_SALE_METHODS,
@@ -173,6 +175,65 @@ class CreditEntrySerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+
+# --- what a customer's credits can pay for -------------------------------------------------
+
+
+class CustomerCreditsQuerySerializer(serializers.Serializer):
+    """?service= or ?class_type=: what the credits would pay for (exactly one)."""
+
+    service = serializers.PrimaryKeyRelatedField(
+        queryset=Service.objects.all(),
+        required=False,
+        help_text="A service id: the packages whose credits pay for it.",
+        error_messages={
+            "does_not_exist": "No such service in this studio.",
+            "incorrect_type": "Use a service id (a whole number).",
+        },
+    )
+    class_type = serializers.PrimaryKeyRelatedField(
+        queryset=ClassType.objects.all(),
+        required=False,
+        help_text="A class type id: the packages whose credits pay for its classes.",
+        error_messages={
+            "does_not_exist": "No such class type in this studio.",
+            "incorrect_type": "Use a class type id (a whole number).",
+        },
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if ("service" in attrs) == ("class_type" in attrs):
+            raise serializers.ValidationError(
+                {"service": ["Give either service or class_type (an id)."]}
+            )
+        return attrs
+
+
+class CustomerCreditsPackageSerializer(serializers.ModelSerializer):
+    expires_at = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text="Null for a package whose validity starts at its first use (not used yet): "
+        "it then runs validity_days from that use.",
+    )
+
+    class Meta:
+        model = CustomerPackage
+        fields = ["id", "name", "balance", "credits_total", "expires_at", "validity_days"]
+        read_only_fields = fields
+
+
+class CustomerCreditsSerializer(serializers.Serializer):
+    available = serializers.IntegerField(
+        read_only=True, help_text="Credits left in all the packages listed."
+    )
+    packages = CustomerCreditsPackageSerializer(
+        many=True,
+        read_only=True,
+        help_text="Covering packages with credits left, not expired, in the order they are "
+        "used: a booking paid with credits draws from the first.",
+    )
 
 
 def now_context(now: Any) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from shared_apps.core.problems import PROBLEM_CONTENT_TYPE
 from tenant_apps.api.permissions import IsStudioMember, request_membership
 from tenant_apps.catalog.serializers import flat_errors
 from tenant_apps.customers.models import Customer
+from tenant_apps.packages.selectors import appointment_credit_payment_get
 from tenant_apps.scheduling import selectors
 from tenant_apps.scheduling.access import access_appointment_by_id, access_booking_for_staff
 from tenant_apps.scheduling.ics import CONTENT_TYPE as ICS_CONTENT_TYPE
@@ -52,6 +53,7 @@ from tenant_apps.scheduling.serializers import (
     AppointmentActivitySerializer,
     AppointmentCancelInputSerializer,
     AppointmentCreateInputSerializer,
+    AppointmentDetailSerializer,
     AppointmentNotesInputSerializer,
     AppointmentRangeQuerySerializer,
     AppointmentRescheduleInputSerializer,
@@ -184,7 +186,12 @@ def _actor(request: Request) -> Actor:
 
 
 def _output(request: Request, appointment: Appointment) -> dict[str, Any]:
-    return dict(AppointmentSerializer(appointment, context={"request": request}).data)
+    """One appointment with how it was paid with credits (one query more than the list's)."""
+    context = {
+        "request": request,
+        "credit_payment": appointment_credit_payment_get(appointment=appointment),
+    }
+    return dict(AppointmentDetailSerializer(appointment, context=context).data)
 
 
 class AppointmentListCreateApi(generics.GenericAPIView):
@@ -235,7 +242,7 @@ class AppointmentListCreateApi(generics.GenericAPIView):
         "calendar.",
         parameters=[IDEMPOTENCY_PARAMETER],
         request=AppointmentCreateInputSerializer,
-        responses={201: AppointmentSerializer, **WRITE_ERRORS},
+        responses={201: AppointmentDetailSerializer, **WRITE_ERRORS},
         tags=[TAG],
     )
     def post(self, request: Request) -> Response:
@@ -292,7 +299,7 @@ class AppointmentDetailApi(APIView):
         operation_id="appointments_retrieve",
         summary="An appointment",
         parameters=[APPOINTMENT_ID],
-        responses={200: AppointmentSerializer, **READ_ERRORS},
+        responses={200: AppointmentDetailSerializer, **READ_ERRORS},
         tags=[TAG],
     )
     def get(self, request: Request, appointment_id: int) -> Response:
@@ -306,7 +313,7 @@ class AppointmentDetailApi(APIView):
         summary="Change the private owner notes",
         parameters=[APPOINTMENT_ID],
         request=AppointmentNotesInputSerializer,
-        responses={200: AppointmentSerializer, **WRITE_ERRORS},
+        responses={200: AppointmentDetailSerializer, **WRITE_ERRORS},
         tags=[TAG],
     )
     def patch(self, request: Request, appointment_id: int) -> Response:
@@ -330,7 +337,7 @@ class AppointmentRescheduleApi(APIView):
         "managers; staff move their own appointments within their own calendar).",
         parameters=[APPOINTMENT_ID],
         request=AppointmentRescheduleInputSerializer,
-        responses={200: AppointmentSerializer, **WRITE_ERRORS},
+        responses={200: AppointmentDetailSerializer, **WRITE_ERRORS},
         tags=[TAG],
     )
     def post(self, request: Request, appointment_id: int) -> Response:
@@ -387,7 +394,7 @@ class AppointmentStatusApi(APIView):
         "a no-show. Rejecting and cancelling need a reason.",
         parameters=[APPOINTMENT_ID],
         request=AppointmentStatusInputSerializer,
-        responses={200: AppointmentSerializer, **WRITE_ERRORS},
+        responses={200: AppointmentDetailSerializer, **WRITE_ERRORS},
         tags=[TAG],
     )
     def post(self, request: Request, appointment_id: int) -> Response:
@@ -407,7 +414,7 @@ class AppointmentCancelApi(APIView):
         summary="Cancel an appointment",
         parameters=[APPOINTMENT_ID],
         request=AppointmentCancelInputSerializer,
-        responses={200: AppointmentSerializer, **WRITE_ERRORS},
+        responses={200: AppointmentDetailSerializer, **WRITE_ERRORS},
         tags=[TAG],
     )
     def post(self, request: Request, appointment_id: int) -> Response:

@@ -169,6 +169,47 @@ class AppointmentSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request is not None else path
 
 
+class AppointmentCreditPaymentSerializer(serializers.Serializer):
+    """packages.selectors.CreditPayment: how the appointment was paid with credits."""
+
+    package_id = serializers.IntegerField(read_only=True, help_text="The customer's package.")
+    package_name = serializers.CharField(read_only=True)
+    credits = serializers.IntegerField(read_only=True, help_text="Credits it took.")
+    paid_at = serializers.DateTimeField(read_only=True)
+    refunded = serializers.SerializerMethodField(
+        help_text="The credits went back to the package (the appointment was cancelled or "
+        "declined)."
+    )
+    refunded_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_refunded(self, payment: Any) -> bool:
+        # `payment` is a packages.selectors.CreditPayment (spectacular reads this hint at run
+        # time, so it names no type imported only for checking).
+        return payment.refunded_at is not None
+
+
+class AppointmentDetailSerializer(AppointmentSerializer):
+    """One appointment, as its own endpoints return it: the list's fields, plus how it was
+    paid with credits (read separately, so the list stays one query)."""
+
+    credit_payment = serializers.SerializerMethodField(
+        help_text="Null unless it was paid with package credits."
+    )
+
+    class Meta(AppointmentSerializer.Meta):
+        fields = [*AppointmentSerializer.Meta.fields, "credit_payment"]
+        read_only_fields = fields
+
+    @extend_schema_field(AppointmentCreditPaymentSerializer(allow_null=True))
+    def get_credit_payment(self, appointment: Appointment) -> dict[str, Any] | None:
+        # Given by the view (packages.selectors.appointment_credit_payment_get).
+        payment = self.context["credit_payment"]
+        if payment is None:
+            return None
+        return dict(AppointmentCreditPaymentSerializer(payment).data)
+
+
 def _datetime_json(value: datetime, zone: tzinfo) -> str:
     """As DRF's DateTimeField writes it: in the current zone (UTC), "Z" for UTC."""
     text = value.astimezone(zone).isoformat()

@@ -369,6 +369,7 @@ def test_the_packages_schema_has_no_warnings(db: Any) -> None:
         "/api/v1/customer-packages/{id}/",
         "/api/v1/customer-packages/{id}/adjust/",
         "/api/v1/customer-packages/{id}/entries/",
+        "/api/v1/customers/{customer_id}/credits/",
         "/api/v1/public/package-products/",
     }
     assert schema["paths"][PUBLIC]["get"]["security"] == [{}]
@@ -379,3 +380,6 @@ def test_the_packages_schema_has_no_warnings(db: Any) -> None:
         "409",
         "422",
     }
+    credits = schema["paths"]["/api/v1/customers/{customer_id}/credits/"]["get"]
+    assert {p["name"] for p in credits["parameters"]} == {"customer_id", "service", "class_type"}
+    assert set(credits["responses"]) == {"200", "403", "404", "422"}
