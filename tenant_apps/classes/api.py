@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tenant_apps.api.permissions import IsStudioMember, request_membership
+from tenant_apps.api.permissions import IsStudioMember
 from tenant_apps.catalog.api import (
     OwnerApiPagination,
     StudioResourceViewSet,
@@ -52,13 +52,19 @@ from tenant_apps.classes.serializers import (
     WalkInInputSerializer,
 )
 from tenant_apps.customers.models import Customer
-from tenant_apps.scheduling.api import input_validate, request_tenant, result_response
+from tenant_apps.scheduling.api import (
+    IDEMPOTENCY_PARAMETER,
+    input_validate,
+    request_actor,
+    request_studio_membership,
+    request_tenant,
+    result_response,
+)
 from tenant_apps.scheduling.idempotency import HEADER, idempotency_key_clean, idempotent_call
 from tenant_apps.scheduling.selectors import zone_or_utc
 from tenant_apps.scheduling.serializers import AppointmentRangeQuerySerializer
-from tenant_apps.scheduling.services import Actor, CustomerDetails
+from tenant_apps.scheduling.services import CustomerDetails
 from tenant_apps.studio.serializers import ProblemSerializer
-from tenants.models import Membership
 
 SESSIONS_TAG = "classes"
 ENROLLMENTS_TAG = "class enrollments"
@@ -91,23 +97,6 @@ STATUS_CONFLICTS = OpenApiResponse(
 )
 SESSION_ID = OpenApiParameter("session_id", int, OpenApiParameter.PATH)
 ENROLLMENT_ID = OpenApiParameter("enrollment_id", int, OpenApiParameter.PATH)
-IDEMPOTENCY_PARAMETER = OpenApiParameter(
-    HEADER,
-    str,
-    OpenApiParameter.HEADER,
-    description="Any unique string (a UUID): a retry with the same key and body returns the "
-    "first answer and never books twice.",
-)
-
-
-def _membership(request: Request) -> Membership:
-    membership = request_membership(request)
-    assert membership is not None  # IsStudioMember let the request in
-    return membership
-
-
-def _actor(request: Request) -> Actor:
-    return Actor.for_user(request.user)  # type: ignore[arg-type]
 
 
 def _session_json(request: Request, session_id: int) -> dict[str, Any]:
@@ -210,12 +199,12 @@ class ClassSessionListCreateApi(generics.GenericAPIView):
         tags=[SESSIONS_TAG],
     )
     def post(self, request: Request) -> Response:
-        require_manager(_membership(request))
+        require_manager(request_studio_membership(request))
         data = input_validate(ClassSessionCreateInputSerializer, request.data)
         session = services.class_session_create(
             class_type=data["class_type"],
             start=data["start"],
-            actor=_actor(request),
+            actor=request_actor(request),
             now=timezone.now(),
             studio_timezone=request_tenant(request).timezone,
             **_terms(data),
@@ -237,14 +226,14 @@ class ClassSeriesCreateApi(APIView):
         tags=[SESSIONS_TAG],
     )
     def post(self, request: Request) -> Response:
-        require_manager(_membership(request))
+        require_manager(request_studio_membership(request))
         data = input_validate(ClassSeriesCreateInputSerializer, request.data)
         series, sessions = services.class_series_create(
             class_type=data["class_type"],
             first_start=data["first_start"],
             repeat_until=data.get("repeat_until"),
             count=data.get("count"),
-            actor=_actor(request),
+            actor=request_actor(request),
             now=timezone.now(),
             studio_timezone=request_tenant(request).timezone,
             **_terms(data),
@@ -266,7 +255,9 @@ class ClassSessionDetailApi(APIView):
         tags=[SESSIONS_TAG],
     )
     def get(self, request: Request, session_id: int) -> Response:
-        session = access_class_session_by_id(membership=_membership(request), session_id=session_id)
+        session = access_class_session_by_id(
+            membership=request_studio_membership(request), session_id=session_id
+        )
         return Response(ClassSessionSerializer(session, context={"request": request}).data)
 
     @extend_schema(
@@ -286,7 +277,7 @@ class ClassSessionDetailApi(APIView):
         tags=[SESSIONS_TAG],
     )
     def patch(self, request: Request, session_id: int) -> Response:
-        membership = _membership(request)
+        membership = request_studio_membership(request)
         session = access_class_session_by_id(membership=membership, session_id=session_id)
         require_manager(membership)
         data = input_validate(ClassSessionUpdateInputSerializer, request.data)
@@ -297,7 +288,7 @@ class ClassSessionDetailApi(APIView):
             instructor=data.get("instructor"),
             capacity=data.get("capacity"),
             notes=data.get("notes"),
-            actor=_actor(request),
+            actor=request_actor(request),
             now=timezone.now(),
             studio_timezone=request_tenant(request).timezone,
         )
@@ -320,12 +311,12 @@ class ClassSessionCancelApi(APIView):
         tags=[SESSIONS_TAG],
     )
     def post(self, request: Request, session_id: int) -> Response:
-        membership = _membership(request)
+        membership = request_studio_membership(request)
         session = access_class_session_by_id(membership=membership, session_id=session_id)
         require_manager(membership)
         data = input_validate(ClassSessionCancelInputSerializer, request.data)
         services.class_session_cancel(
-            session=session, reason=data["reason"], actor=_actor(request), now=timezone.now()
+            session=session, reason=data["reason"], actor=request_actor(request), now=timezone.now()
         )
         return Response(_session_json(request, session.pk))
 
@@ -362,7 +353,9 @@ class ClassSessionEnrollmentsApi(generics.GenericAPIView):
         tags=[ENROLLMENTS_TAG],
     )
     def get(self, request: Request, session_id: int) -> Response:
-        session = access_class_session_by_id(membership=_membership(request), session_id=session_id)
+        session = access_class_session_by_id(
+            membership=request_studio_membership(request), session_id=session_id
+        )
         rows = selectors.session_roster(session=session)
         wanted = request.query_params.get("status")
         if wanted:
@@ -387,7 +380,7 @@ class ClassSessionEnrollmentsApi(generics.GenericAPIView):
     )
     def post(self, request: Request, session_id: int) -> Response:
         session = access_class_session_by_id(
-            membership=_membership(request), session_id=session_id, for_roster=True
+            membership=request_studio_membership(request), session_id=session_id, for_roster=True
         )
         data = input_validate(EnrollmentCreateInputSerializer, request.data)
         key = idempotency_key_clean(request.headers.get(HEADER))
@@ -399,7 +392,7 @@ class ClassSessionEnrollmentsApi(generics.GenericAPIView):
                 spots=data["spots"],
                 payment=data["payment"],
                 source=EnrollmentSource.OWNER_APP,
-                actor=_actor(request),
+                actor=request_actor(request),
                 now=timezone.now(),
                 join_waitlist=data["join_waitlist"],
                 customer_note=data["customer_note"],
@@ -438,7 +431,7 @@ class ClassSessionWalkInApi(APIView):
     )
     def post(self, request: Request, session_id: int) -> Response:
         session = access_class_session_by_id(
-            membership=_membership(request), session_id=session_id, for_roster=True
+            membership=request_studio_membership(request), session_id=session_id, for_roster=True
         )
         data = input_validate(WalkInInputSerializer, request.data)
         enrollment = services.walk_in_add(
@@ -446,7 +439,7 @@ class ClassSessionWalkInApi(APIView):
             customer=_customer(data),
             spots=data["spots"],
             payment=data["payment"],
-            actor=_actor(request),
+            actor=request_actor(request),
             now=timezone.now(),
         )
         return Response(enrollment_json(enrollment), status=status.HTTP_201_CREATED)
@@ -454,21 +447,21 @@ class ClassSessionWalkInApi(APIView):
 
 def _enrollment_action(request: Request, enrollment_id: int, action: str) -> Response:
     enrollment = access_enrollment_by_id(
-        membership=_membership(request), enrollment_id=enrollment_id, for_roster=True
+        membership=request_studio_membership(request), enrollment_id=enrollment_id, for_roster=True
     )
     now = timezone.now()
     if action == "cancel":
         data = input_validate(EnrollmentCancelInputSerializer, request.data)
         enrollment = services.enrollment_cancel(
-            enrollment=enrollment, actor=_actor(request), now=now, reason=data["reason"]
+            enrollment=enrollment, actor=request_actor(request), now=now, reason=data["reason"]
         )
     elif action == "check_in":
         enrollment = services.enrollment_check_in(
-            enrollment=enrollment, actor=_actor(request), now=now
+            enrollment=enrollment, actor=request_actor(request), now=now
         )
     else:
         enrollment = services.enrollment_mark_no_show(
-            enrollment=enrollment, actor=_actor(request), now=now
+            enrollment=enrollment, actor=request_actor(request), now=now
         )
     return Response(enrollment_json(enrollment))
 
@@ -544,7 +537,7 @@ class ClassSettingsApi(APIView):
         tags=[SESSIONS_TAG],
     )
     def put(self, request: Request) -> Response:
-        require_manager(_membership(request))
+        require_manager(request_studio_membership(request))
         data = input_validate(ClassSettingsSerializer, request.data)
         settings = services.class_settings_update(**data)
         return Response(ClassSettingsSerializer(settings).data)

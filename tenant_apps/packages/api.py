@@ -26,7 +26,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from shared_apps.accounts.models import User
 from shared_apps.core.errors import NotFoundError, ValidationFailedError
 from tenant_apps.api.permissions import IsStudioMember, ManagersWriteMembersRead
 from tenant_apps.catalog.api import (
@@ -53,19 +52,13 @@ from tenant_apps.packages.serializers import (
     PackageProductSerializer,
     PublicPackageProductSerializer,
 )
+from tenant_apps.scheduling.api import request_actor
 from tenant_apps.scheduling.public_api import PROBLEMS, PublicApiView
-from tenant_apps.scheduling.services import Actor
 from tenant_apps.studio.serializers import ProblemSerializer
 
 INSUFFICIENT = OpenApiResponse(
     ProblemSerializer, description="insufficient_credits: more than the balance would be taken"
 )
-
-
-def _actor(request: Request) -> Actor:
-    user = request.user
-    assert isinstance(user, User)  # the permission class let only members in
-    return Actor.for_user(user)
 
 
 @crud_schema(
@@ -178,7 +171,7 @@ class CustomerPackageViewSet(viewsets.GenericViewSet):
             product=product,
             sale_method=data["sale_method"],
             price_paid=data.get("price_paid"),
-            actor=_actor(request),
+            actor=request_actor(request),
             now=timezone.now(),
         )
         return Response(
@@ -201,7 +194,7 @@ class CustomerPackageViewSet(viewsets.GenericViewSet):
             package=package,
             amount=data["amount"],
             reason=data["reason"],
-            actor=_actor(request),
+            actor=request_actor(request),
             now=timezone.now(),
         )
         return Response(CreditEntrySerializer(entry).data, status=status.HTTP_201_CREATED)

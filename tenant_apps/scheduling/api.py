@@ -107,6 +107,18 @@ APPOINTMENT_ID = OpenApiParameter("appointment_id", int, OpenApiParameter.PATH)
 # --- shared with the public API ---------------------------------------------------------------
 
 
+def request_studio_membership(request: Request) -> Membership:
+    """The caller's membership of this studio, on views that IsStudioMember let in."""
+    membership = request_membership(request)
+    assert membership is not None  # IsStudioMember let the request in
+    return membership
+
+
+def request_actor(request: Request) -> Actor:
+    """The signed-in member making a change, as the services record it."""
+    return Actor.for_user(request.user)  # type: ignore[arg-type]
+
+
 def request_tenant(request: Request) -> Tenant:
     """The studio whose host the request came to (set by django-tenants' middleware)."""
     tenant: Tenant = request.tenant  # type: ignore[attr-defined]
@@ -175,16 +187,6 @@ def ics_response(request: Request, appointment: Appointment, *, audience: Audien
 # --- owner side -------------------------------------------------------------------------------
 
 
-def _membership(request: Request) -> Membership:
-    membership = request_membership(request)
-    assert membership is not None  # IsStudioMember let the request in
-    return membership
-
-
-def _actor(request: Request) -> Actor:
-    return Actor.for_user(request.user)  # type: ignore[arg-type]
-
-
 def _output(request: Request, appointment: Appointment) -> dict[str, Any]:
     """One appointment with how it was paid with credits (one query more than the list's)."""
     context = {
@@ -248,7 +250,7 @@ class AppointmentListCreateApi(generics.GenericAPIView):
     def post(self, request: Request) -> Response:
         data = input_validate(AppointmentCreateInputSerializer, request.data)
         access_booking_for_staff(
-            membership=_membership(request),
+            membership=request_studio_membership(request),
             staff=data["staff"],
             allow_outside_hours=data["allow_outside_hours"],
         )
@@ -273,7 +275,7 @@ class AppointmentListCreateApi(generics.GenericAPIView):
                 customer=customer,
                 start=data["start"],
                 source=AppointmentSource.OWNER_APP,
-                actor=_actor(request),
+                actor=request_actor(request),
                 now=timezone.now(),
                 studio_timezone=studio.timezone,
                 checks=checks,
@@ -304,7 +306,7 @@ class AppointmentDetailApi(APIView):
     )
     def get(self, request: Request, appointment_id: int) -> Response:
         appointment = access_appointment_by_id(
-            membership=_membership(request), appointment_id=appointment_id
+            membership=request_studio_membership(request), appointment_id=appointment_id
         )
         return Response(_output(request, appointment))
 
@@ -318,11 +320,13 @@ class AppointmentDetailApi(APIView):
     )
     def patch(self, request: Request, appointment_id: int) -> Response:
         appointment = access_appointment_by_id(
-            membership=_membership(request), appointment_id=appointment_id, for_change=True
+            membership=request_studio_membership(request),
+            appointment_id=appointment_id,
+            for_change=True,
         )
         data = input_validate(AppointmentNotesInputSerializer, request.data)
         appointment = appointment_notes_update(
-            appointment=appointment, owner_notes=data["owner_notes"], actor=_actor(request)
+            appointment=appointment, owner_notes=data["owner_notes"], actor=request_actor(request)
         )
         return Response(_output(request, appointment))
 
@@ -341,7 +345,7 @@ class AppointmentRescheduleApi(APIView):
         tags=[TAG],
     )
     def post(self, request: Request, appointment_id: int) -> Response:
-        membership = _membership(request)
+        membership = request_studio_membership(request)
         appointment = access_appointment_by_id(
             membership=membership, appointment_id=appointment_id, for_change=True
         )
@@ -356,7 +360,7 @@ class AppointmentRescheduleApi(APIView):
             appointment=appointment,
             start=data["start"],
             staff=data.get("staff"),
-            actor=_actor(request),
+            actor=request_actor(request),
             now=timezone.now(),
             studio_timezone=request_tenant(request).timezone,
             checks=dataclasses.replace(
@@ -371,12 +375,14 @@ class AppointmentRescheduleApi(APIView):
 
 def _transition(request: Request, appointment_id: int, to_status: str, reason: str) -> Response:
     appointment = access_appointment_by_id(
-        membership=_membership(request), appointment_id=appointment_id, for_change=True
+        membership=request_studio_membership(request),
+        appointment_id=appointment_id,
+        for_change=True,
     )
     changed = appointment_transition(
         appointment=appointment,
         to_status=to_status,
-        actor=_actor(request),
+        actor=request_actor(request),
         now=timezone.now(),
         studio_timezone=request_tenant(request).timezone,
         reason=reason,
@@ -400,7 +406,9 @@ class AppointmentStatusApi(APIView):
     def post(self, request: Request, appointment_id: int) -> Response:
         # Access first: a staff member learns nothing from validating someone else's booking.
         access_appointment_by_id(
-            membership=_membership(request), appointment_id=appointment_id, for_change=True
+            membership=request_studio_membership(request),
+            appointment_id=appointment_id,
+            for_change=True,
         )
         data = input_validate(AppointmentStatusInputSerializer, request.data)
         return _transition(request, appointment_id, data["status"], data["reason"])
@@ -419,7 +427,9 @@ class AppointmentCancelApi(APIView):
     )
     def post(self, request: Request, appointment_id: int) -> Response:
         access_appointment_by_id(
-            membership=_membership(request), appointment_id=appointment_id, for_change=True
+            membership=request_studio_membership(request),
+            appointment_id=appointment_id,
+            for_change=True,
         )
         data = input_validate(AppointmentCancelInputSerializer, request.data)
         return _transition(request, appointment_id, AppointmentStatus.CANCELLED, data["reason"])
@@ -440,7 +450,7 @@ class AppointmentActivityListApi(generics.GenericAPIView):
     )
     def get(self, request: Request, appointment_id: int) -> Response:
         appointment = access_appointment_by_id(
-            membership=_membership(request), appointment_id=appointment_id
+            membership=request_studio_membership(request), appointment_id=appointment_id
         )
         rows = selectors.appointment_activity_list(appointment=appointment)
         page = self.paginate_queryset(rows)
@@ -460,6 +470,6 @@ class AppointmentIcsApi(APIView):
     )
     def get(self, request: Request, appointment_id: int) -> HttpResponse:
         appointment = access_appointment_by_id(
-            membership=_membership(request), appointment_id=appointment_id
+            membership=request_studio_membership(request), appointment_id=appointment_id
         )
         return ics_response(request, appointment, audience="studio")
