@@ -6,10 +6,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Field
 from django.db.models.deletion import ProtectedError
 from django.db.models.functions import Lower
 
@@ -20,18 +22,52 @@ from tenant_apps.scheduling.models import Appointment, AppointmentActivity
 from tenant_apps.studio.services import phone_problems
 
 
+@cache
+def _customer_get_or_create_sql() -> tuple[str, list[Field[Any, Any]], list[str]]:
+    """One statement: the row whose lower(email) matches, else the row inserted (no savepoint,
+    no sequence value spent on a known customer). Identifiers come from the model's metadata."""
+    quote = connection.ops.quote_name
+    insert_fields = [f for f in Customer._meta.concrete_fields if not f.primary_key]
+    names = [f.attname for f in Customer._meta.concrete_fields]
+    table = quote(Customer._meta.db_table)
+    returned = ", ".join(quote(str(f.column)) for f in Customer._meta.concrete_fields)
+    columns = ", ".join(quote(str(f.column)) for f in insert_fields)
+    values = ", ".join(["%s"] * len(insert_fields))
+    email = quote("email")
+    sql = (
+        f"WITH found AS (SELECT {returned} FROM {table} "  # noqa: S608
+        f"WHERE lower({email}) = lower(%s) LIMIT 1), "
+        f"created AS (INSERT INTO {table} ({columns}) SELECT {values} "
+        "WHERE NOT EXISTS (SELECT 1 FROM found) "
+        f"ON CONFLICT ((lower({email}))) DO NOTHING RETURNING {returned}) "
+        "SELECT * FROM found UNION ALL SELECT * FROM created"
+    )
+    return sql, insert_fields, names
+
+
 def customer_get_or_create(*, email: str, full_name: str, phone: str = "") -> Customer:
-    """The customer with this email (case-insensitive), created if new. Safe under races: the
-    unique index on lower(email) decides, and the loser reads the winner's row."""
+    """The customer with this email (case-insensitive, as the unique index on lower(email)
+    decides), created if new, in one round trip. Safe under races: when another transaction
+    inserts the same address first, ON CONFLICT inserts nothing and the winner's row is read
+    once it has committed."""
     email = email.strip()
-    existing = Customer.objects.filter(email__iexact=email).first()
-    if existing is not None:
-        return existing
-    try:
-        with transaction.atomic():
-            return Customer.objects.create(email=email, full_name=full_name.strip(), phone=phone)
-    except IntegrityError:
-        return Customer.objects.get(email__iexact=email)
+    candidate = Customer(email=email, full_name=full_name.strip(), phone=phone)
+    sql, fields, names = _customer_get_or_create_sql()
+    params = [
+        email,
+        *(
+            field.get_db_prep_save(field.pre_save(candidate, add=True), connection)
+            for field in fields
+        ),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:  # lost the race to a transaction that committed after this one began
+        return Customer.objects.annotate(lowered=Lower("email")).get(
+            lowered=Lower(models.Value(email))
+        )
+    return Customer.from_db(connection.alias, names, row)
 
 
 # --- owner-side management (the API and the owner app) -------------------------------------

@@ -58,7 +58,7 @@ def _window_count(key: str) -> int:
     backend = getattr(cache, "_cache", None)
     if isinstance(cache, RedisCache) and backend is not None:
         redis_key = cache.make_and_validate_key(key)
-        with backend.get_client(redis_key, write=True).pipeline(transaction=False) as pipe:
+        with _redis_client(backend).pipeline(transaction=False) as pipe:
             pipe.incr(redis_key)
             pipe.expire(redis_key, timeout, nx=True)
             count, _ = pipe.execute()
@@ -69,6 +69,17 @@ def _window_count(key: str) -> int:
     except ValueError:  # expired between add() and incr()
         cache.set(key, 1, timeout=timeout)
         return 1
+
+
+def _redis_client(backend: Any) -> Any:
+    """The cache's writing Redis client, made once per cache backend: Django builds a new
+    client (with its table of some 170 response callbacks) on every get_client() call. The
+    backend is per thread and its pool fixed, and a client only borrows pool connections."""
+    client = getattr(backend, "_rate_limit_client", None)
+    if client is None:
+        client = backend.get_client(write=True)
+        backend._rate_limit_client = client
+    return client
 
 
 class _PublicRateThrottle(BaseThrottle):

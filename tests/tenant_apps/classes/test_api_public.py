@@ -183,3 +183,29 @@ def test_public_booking_is_rate_limited(alpha_client, session, settings):
     limited = _enroll(alpha_client, session, email="c@example.test")
     problem(limited, 429, "rate_limited")
     assert Enrollment.objects.count() == 2
+
+
+def test_enrollment_json_is_what_the_documented_serializer_renders(in_alpha, session):
+    """The public enrollment answers are built by hand for speed; they must stay byte for byte
+    what PublicEnrollmentSerializer (the OpenAPI schema) renders, in any active zone."""
+    from tenant_apps.classes import selectors
+    from tenant_apps.classes.public_api import public_enrollment_json
+    from tenant_apps.classes.public_serializers import PublicEnrollmentSerializer
+
+    client = TenantClient(in_alpha)
+    booked = _enroll(client, session, spots=2)
+    waiting = _enroll(client, session, name="Bea", email="bea@example.test")
+    assert (booked.status_code, waiting.status_code) == (201, 201)
+    offered = Enrollment.objects.get(reference=waiting.json()["reference"])
+    offered.offer_expires_at = datetime(2031, 5, 6, 7, 8, 9, 123456, tzinfo=LONDON)
+    enrollments = [Enrollment.objects.get(reference=booked.json()["reference"]), offered]
+    for zone in ("UTC", "Europe/London", "America/New_York"):
+        with timezone.override(zone):
+            for enrollment in enrollments:
+                expected = PublicEnrollmentSerializer(
+                    enrollment,
+                    context={"waitlist_position": selectors.waitlist_position(enrollment)},
+                ).data
+                assert json.dumps(public_enrollment_json(enrollment)) == json.dumps(expected)
+    assert public_enrollment_json(offered)["waitlist_position"] == 1
+    assert public_enrollment_json(offered)["offer_expires_at"] == "2031-05-06T06:08:09.123456Z"
