@@ -40,6 +40,8 @@ from tenant_apps.classes.services.waitlist import waitlist_promote
 from tenant_apps.customers.models import Customer
 from tenant_apps.customers.services import customer_get_or_create
 from tenant_apps.notifications.models import NotificationKind
+from tenant_apps.packages.errors import InsufficientCreditsError
+from tenant_apps.packages.selectors import credits_available_for
 from tenant_apps.scheduling.references import reference_new
 from tenant_apps.scheduling.services import Actor, CustomerDetails
 
@@ -138,6 +140,10 @@ def enrollment_book(
                     "This class is full." if left == 0 else f"Only {left} spot(s) are left."
                 )
             else:
+                if payment == EnrollmentPayment.CREDITS:
+                    _require_credits_for_waitlist(
+                        customer=customer, session=session, spots=spots, now=now
+                    )
                 # Strictly after everyone already waiting, whatever the callers' clocks say.
                 waitlisted_at = now if latest is None else max(now, latest + ONE_MICROSECOND)
                 waitlisted = lock.waitlisted + 1
@@ -173,6 +179,20 @@ def enrollment_book(
         )
         enrollment_publish(session, waitlisted=waitlisted)
     return enrollment
+
+
+def _require_credits_for_waitlist(
+    *, customer: Customer, session: ClassSession, spots: int, now: datetime
+) -> None:
+    """A place on the waitlist "paid with credits" is charged at promotion; refuse it now when
+    no package could pay it today, rather than surprise the customer with a desk bill later."""
+    needed = session.credits * spots
+    packages = credits_available_for(customer=customer, class_type=session.class_type, now=now)
+    if not any(package.balance >= needed for package in packages):
+        raise InsufficientCreditsError(
+            f"No package of yours has {needed} credit{'s' if needed != 1 else ''} left for this "
+            "class. Join the waitlist paying at the studio instead."
+        )
 
 
 def _lock_session(session_id: int) -> None:

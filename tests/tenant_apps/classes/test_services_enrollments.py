@@ -176,6 +176,26 @@ def test_paying_with_credits_uses_them_and_too_few_credits_take_no_seat(session)
     assert not Notification.objects.filter(recipient_email=poor.email).exists()
 
 
+def test_the_waitlist_with_credits_needs_a_package_that_could_pay(session):
+    # Credits for a place on the waitlist are taken at promotion; a customer who couldn't pay
+    # today is told now, not billed at the desk later.
+    _book(session, spots=3)
+    holder = CustomerFactory()
+    package = _credits(session, holder, credits=1)
+    broke = CustomerFactory()
+
+    waiting = _book(session, holder, payment=EnrollmentPayment.CREDITS)
+    with pytest.raises(InsufficientCreditsError):
+        _book(session, broke, payment=EnrollmentPayment.CREDITS)
+    at_desk = _book(session, broke, payment=EnrollmentPayment.AT_STUDIO)
+
+    assert (waiting.status, at_desk.status) == (EnrollmentStatus.WAITLISTED,) * 2
+    package.refresh_from_db()
+    assert package.balance == 1  # nothing taken while waiting
+    assert Enrollment.objects.filter(customer=broke).count() == 1
+    assert _taken(session) == 3
+
+
 def _set(**fields):
     ClassSettings.objects.update_or_create(pk=1, defaults=fields)
 

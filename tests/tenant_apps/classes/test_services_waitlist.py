@@ -26,6 +26,7 @@ from tenant_apps.classes.services import (
 )
 from tenant_apps.classes.tokens import offer_claim_token
 from tenant_apps.notifications.models import Notification, NotificationKind
+from tenant_apps.packages.services import credits_adjust
 from tenant_apps.scheduling.services import Actor
 from tests.factories.catalog import CustomerFactory
 from tests.factories.classes import class_type_make, session_make
@@ -78,8 +79,13 @@ def test_automatic_mode_enrolls_the_first_in_line_paying_with_credits(session):
 
 
 def test_promotion_without_covering_credits_pays_at_the_studio(session):
+    # The credits a customer had when they joined can be gone by the promotion.
     booked = _book(session)
-    first = _book(session, payment=EnrollmentPayment.CREDITS)
+    customer = CustomerFactory()
+    product = product_covering(class_types=[session.class_type], credits=1)
+    package = package_give(customer=customer, product=product, purchased_at=NOW - timedelta(1))
+    first = _book(session, customer, payment=EnrollmentPayment.CREDITS)
+    credits_adjust(package=package, amount=-1, reason="Used elsewhere", actor=ACTOR, now=NOW)
     enrollment_cancel(enrollment=booked, actor=ACTOR, now=NOW)
     promoted = Enrollment.objects.get(pk=first.pk)
     assert (promoted.status, promoted.payment) == (EnrollmentStatus.BOOKED, "at_studio")
