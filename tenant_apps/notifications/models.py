@@ -40,6 +40,7 @@ class NotificationKind(models.TextChoices):
     CLASS_SPOT_OFFERED = "class_spot_offered", "A class spot is offered"
     CLASS_ENROLLMENT_CANCELLED = "class_enrollment_cancelled", "Class booking cancelled"
     CLASS_SESSION_CANCELLED = "class_session_cancelled", "Class cancelled by the studio"
+    CLASS_SESSION_CHANGED = "class_session_changed", "Class time changed"
     CREDITS_EXPIRING = "credits_expiring", "Credits expiring soon"
     # To the studio's people.
     STUDIO_NEW_BOOKING = "studio_new_booking", "New booking (studio)"
@@ -62,6 +63,7 @@ CUSTOMER_KINDS = frozenset(
         NotificationKind.CLASS_SPOT_OFFERED,
         NotificationKind.CLASS_ENROLLMENT_CANCELLED,
         NotificationKind.CLASS_SESSION_CANCELLED,
+        NotificationKind.CLASS_SESSION_CHANGED,
         NotificationKind.CREDITS_EXPIRING,
     }
 )

@@ -8,8 +8,13 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.db.models import Prefetch
+
 from shared_apps.core.errors import NotFoundError
+from tenant_apps.classes.models import Enrollment
+from tenant_apps.classes.selectors import waitlist_positions
 from tenant_apps.customers.models import Customer
+from tenant_apps.packages.models import CreditEntry, CustomerPackage
 from tenant_apps.portal.policies import BookingFacts, PolicyAction, PolicyDecision, policy_decide
 from tenant_apps.reviews.links import review_link_path
 from tenant_apps.reviews.models import Review
@@ -147,10 +152,79 @@ def reschedule_slot_list(
     return [slot for slot in slots if slot.start != appointment.start]
 
 
+def _local_or_none(moment: datetime | None, zone: ZoneInfo) -> str | None:
+    return moment.astimezone(zone).isoformat() if moment is not None else None
+
+
+def _enrollments_export(customer: Customer, zone: ZoneInfo) -> list[dict[str, Any]]:
+    """Every class enrollment of the customer, oldest class first (two queries: the
+    enrollments, and the waitlist positions when one of them is waiting)."""
+    enrollments = list(
+        Enrollment.objects.filter(customer=customer)
+        .select_related("session__class_type", "session__instructor")
+        .order_by("session__start", "id")
+    )
+    positions = waitlist_positions(enrollments=enrollments)
+    return [
+        {
+            "reference": e.reference,
+            "class": e.session.class_type.name,
+            "instructor": e.session.instructor.display_name,
+            "start": e.session.start.astimezone(zone).isoformat(),
+            "end": e.session.end.astimezone(zone).isoformat(),
+            "status": e.status,
+            "spots": e.spots,
+            "payment": e.payment,
+            "price": str(e.price),
+            "currency": e.currency,
+            "waitlist_position": positions.get(e.pk),
+            "note": e.customer_note,
+            "cancelled_at": _local_or_none(e.cancelled_at, zone),
+            "booked_at": e.created_at.isoformat(),
+        }
+        for e in enrollments
+    ]
+
+
+def _packages_export(customer: Customer, zone: ZoneInfo) -> list[dict[str, Any]]:
+    """The customer's credit packages with their ledger, oldest first (two queries)."""
+    packages = (
+        CustomerPackage.objects.filter(customer=customer)
+        .prefetch_related(
+            Prefetch("entries", queryset=CreditEntry.objects.order_by("created_at", "id"))
+        )
+        .order_by("purchased_at", "id")
+    )
+    return [
+        {
+            "name": p.name,
+            "credits_total": p.credits_total,
+            "balance": p.balance,
+            "price_paid": str(p.price_paid),
+            "currency": p.currency,
+            "purchased_at": p.purchased_at.astimezone(zone).isoformat(),
+            "expires_at": _local_or_none(p.expires_at, zone),
+            "entries": [
+                {
+                    "kind": entry.kind,
+                    "amount": entry.amount,
+                    "balance_after": entry.balance_after,
+                    "created_at": entry.created_at.astimezone(zone).isoformat(),
+                    "reason": entry.reason,
+                }
+                for entry in p.entries.all()
+            ],
+        }
+        for p in packages
+    ]
+
+
 def customer_data_export(*, customer: Customer, zone: ZoneInfo) -> dict[str, Any]:
     """Everything the studio holds about the customer that is theirs to see: their details,
     every booking with their answers, their own note and what the studio told them (the
-    status reason), and their reviews. The studio's internal notes are not the customer's."""
+    status reason), their class enrollments, their credit packages with every ledger entry,
+    and their reviews. The studio's internal notes are not the customer's. A constant number
+    of queries, however long the history."""
     appointments = (
         Appointment.objects.filter(customer=customer)
         .select_related("service", "staff")
@@ -184,6 +258,8 @@ def customer_data_export(*, customer: Customer, zone: ZoneInfo) -> dict[str, Any
             }
             for a in appointments
         ],
+        "class_enrollments": _enrollments_export(customer, zone),
+        "packages": _packages_export(customer, zone),
         "reviews": [
             {
                 "appointment": r.appointment.reference,

@@ -89,6 +89,7 @@ SUBJECTS = {
     NotificationKind.CLASS_SPOT_OFFERED: "A spot is free for you: {name} on {when}",
     NotificationKind.CLASS_ENROLLMENT_CANCELLED: "Class booking cancelled: {name} on {when}",
     NotificationKind.CLASS_SESSION_CANCELLED: "Class cancelled: {name} on {when}",
+    NotificationKind.CLASS_SESSION_CHANGED: "Class changed: {name} now on {when}",
 }
 
 

@@ -32,9 +32,11 @@ from tenant_apps.classes.models import (
     EnrollmentStatus,
     SessionStatus,
 )
+from tenant_apps.classes.selectors import waitlist_positions
 from tenant_apps.classes.services.common import (
     enrollment_email,
     session_publish,
+    utc_json,
     waitlist_counts,
 )
 from tenant_apps.classes.services.payment import seat_refund
@@ -351,6 +353,64 @@ def _wall_delta(old: datetime, new: datetime, zone: ZoneInfo) -> timedelta:
     return new.astimezone(zone).replace(tzinfo=None) - old.astimezone(zone).replace(tzinfo=None)
 
 
+@dataclass(frozen=True)
+class _Before:
+    """A session's time and teacher before an edit (what its customers were told)."""
+
+    start: datetime
+    end: datetime
+    instructor: StaffMember
+
+
+# Whoever holds a seat, was offered one or waits for one hears about a move.
+_TOLD_OF_CHANGES = (
+    EnrollmentStatus.BOOKED,
+    EnrollmentStatus.OFFERED,
+    EnrollmentStatus.WAITLISTED,
+)
+
+
+def _changes_email(*, sessions: Sequence[ClassSession], before: dict[int, _Before]) -> None:
+    """Queue one email per customer waiting for each of `sessions` whose time or instructor
+    changed (two queries whatever the number of sessions). The key names the change itself
+    (the session's new time, teacher and revision), so a class moved there and back again
+    tells its customers each time, and a retry of the same change is one email."""
+    moved = [
+        s
+        for s in sessions
+        if (s.start, s.end, s.instructor_id)
+        != (before[s.pk].start, before[s.pk].end, before[s.pk].instructor.pk)
+    ]
+    if not moved:
+        return
+    by_id = {s.pk: s for s in moved}
+    enrollments = list(
+        Enrollment.objects.filter(session_id__in=list(by_id), status__in=_TOLD_OF_CHANGES)
+        .select_related("customer")
+        .order_by("session_id", "pk")
+    )
+    positions = waitlist_positions(enrollments=enrollments)
+    for enrollment in enrollments:
+        session = by_id[enrollment.session_id]
+        was = before[session.pk]
+        position = positions.get(enrollment.pk)
+        enrollment_email(
+            kind=NotificationKind.CLASS_SESSION_CHANGED,
+            enrollment=enrollment,
+            session=session,
+            dedupe=(
+                f"session-{session.pk}:{utc_json(session.start)}:staff-{session.instructor_id}"
+                f":rev-{utc_json(session.updated_at)}"
+            ),
+            previous_start=was.start.isoformat(),
+            previous_end=was.end.isoformat(),
+            previous_instructor=was.instructor.display_name,
+            time_changed=(session.start, session.end) != (was.start, was.end),
+            instructor_changed=session.instructor_id != was.instructor.pk,
+            **({"waitlist_position": position} if position is not None else {}),
+        )
+
+
 def class_session_update(
     *,
     session: ClassSession,
@@ -366,7 +426,8 @@ def class_session_update(
     """Change one session ("this") or it and the later scheduled sessions of its series
     ("following"). `start` moves this session; the later ones move by the same local
     wall-clock change (a new day and time of day, DST-safe). Capacity never goes below the
-    seats taken (422); a higher capacity hands the new seats to the waitlist. Returns the
+    seats taken (422); a higher capacity hands the new seats to the waitlist. Customers of a
+    session whose time or instructor changed are emailed (old and new time). Returns the
     changed sessions."""
     if scope not in ("this", "following"):
         raise ValidationFailedError(INVALID, errors={"scope": ['Use "this" or "following".']})
@@ -399,6 +460,7 @@ def class_session_update(
             instructor_ids.add(instructor.pk)
         _lock_instructors(*instructor_ids)
         changed: list[tuple[ClassSession, int]] = []
+        before: dict[int, _Before] = {}
         spans_by_teacher: dict[int, list[Span]] = {}
         teachers: dict[int, StaffMember] = {}
         problems = {}
@@ -423,6 +485,7 @@ def class_session_update(
                 spans_by_teacher.setdefault(teacher.pk, []).append(
                     Span(new_start, new_start + length)
                 )
+            before[target.pk] = _Before(target.start, target.end, target.instructor)
             target.start = new_start
             target.end = new_start + length
             if instructor is not None:
@@ -453,6 +516,7 @@ def class_session_update(
                 end=target.end,
                 class_session=target,
             )
+        _changes_email(sessions=[t for t, _ in changed], before=before)
         counts = waitlist_counts(moving_ids)
         for target, previous_instructor in changed:
             moved_in = waitlist_promote(session=target, now=now) if capacity else []
