@@ -13,9 +13,7 @@ import http.client
 import json
 import os
 import re
-import shutil
 import statistics
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -39,6 +37,7 @@ from tenant_apps.scheduling.models import (
     WeeklyHours,
 )
 from tests.benchmarks.conftest import report
+from tests.benchmarks.pgbench import pgbench_tps
 from tests.benchmarks.servers import free_port, gunicorn_argv, served
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -316,44 +315,6 @@ def _pgbench_script(sql: list[str], captured: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _pgbench_tps(script: str, tmp_path: Path) -> float:
-    pgbench = shutil.which("pgbench") or next(
-        (str(p) for p in sorted(Path("/usr/lib/postgresql").glob("*/bin/pgbench"))), None
-    )
-    assert pgbench, "pgbench not found (Debian: postgresql-contrib / postgresql-client)"
-    path = tmp_path / "booking.sql"
-    path.write_text(script)
-    settings = connection.settings_dict
-    result = subprocess.run(
-        [
-            pgbench,
-            "-n",
-            "-c",
-            str(CONCURRENCY),
-            "-j",
-            "2",
-            "-T",
-            str(PGBENCH_SECONDS),
-            "-f",
-            str(path),
-            "-h",
-            settings["HOST"],
-            "-p",
-            str(settings["PORT"]),
-            "-U",
-            settings["USER"],
-            settings["NAME"],
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    match = re.search(r"tps = ([\d.]+)", result.stdout)
-    assert match, result.stdout
-    return float(match.group(1))
-
-
 def test_booking_throughput_against_pgbench(server, studio, tmp_path):
     sql, captured = _captured_booking_sql(studio)
     with connection.cursor() as cursor:
@@ -363,7 +324,9 @@ def test_booking_throughput_against_pgbench(server, studio, tmp_path):
         (ROOT / "tests" / "artifacts").mkdir(exist_ok=True)
         (ROOT / "tests" / "artifacts" / "booking_pgbench.sql").write_text(script)
         http_tps = _http_throughput(server, studio)
-        pg_tps = _pgbench_tps(script, tmp_path)
+        pg_tps = pgbench_tps(
+            script, tmp_path / "booking.sql", clients=CONCURRENCY, seconds=PGBENCH_SECONDS
+        )
     finally:
         with connection.cursor() as cursor:
             cursor.execute("DROP SEQUENCE IF EXISTS public.bench_booking_seq")

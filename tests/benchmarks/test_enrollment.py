@@ -17,8 +17,6 @@ import http.client
 import json
 import os
 import re
-import shutil
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -37,6 +35,7 @@ from tenant_apps.classes.models import ClassSession, ClassType, Enrollment
 from tenant_apps.customers.models import Customer
 from tenant_apps.notifications.models import Notification
 from tests.benchmarks.conftest import report
+from tests.benchmarks.pgbench import pgbench_tps
 from tests.benchmarks.servers import free_port, gunicorn_argv, served
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -228,45 +227,6 @@ def _pgbench_script(
     return "\n".join(lines) + "\n"
 
 
-def _pgbench_tps(script: str, tmp_path: Path, name: str) -> float:
-    pgbench = shutil.which("pgbench") or next(
-        (str(p) for p in sorted(Path("/usr/lib/postgresql").glob("*/bin/pgbench"))), None
-    )
-    assert pgbench, "pgbench not found (Debian: postgresql-contrib / postgresql-client)"
-    path = tmp_path / f"{name}.sql"
-    path.write_text(script)
-    settings = connection.settings_dict
-    result = subprocess.run(
-        [
-            pgbench,
-            "-n",
-            "-c",
-            str(CONCURRENCY),
-            "-j",
-            "2",
-            "-T",
-            str(PGBENCH_SECONDS),
-            "-f",
-            str(path),
-            "-h",
-            settings["HOST"],
-            "-p",
-            str(settings["PORT"]),
-            "-U",
-            settings["USER"],
-            settings["NAME"],
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert "failed" not in result.stdout or "number of failed transactions: 0" in result.stdout
-    match = re.search(r"tps = ([\d.]+)", result.stdout)
-    assert match, result.stdout
-    return float(match.group(1))
-
-
 def _guarded_update_script(first_session_id: int, schema: str) -> str:
     from tenant_apps.classes.services.seats import TAKE_SQL
 
@@ -303,10 +263,16 @@ def test_enrollment_throughput_against_pgbench(server, classes, tmp_path):
         (artifacts / "enrollment_guarded_update_pgbench.sql").write_text(raw_script)
         ceiling = _healthz_throughput(server, ENROLLMENTS_PER_CLIENT * 2)
         http_tps = _http_throughput(server, own, "own")
-        pg_tps = _pgbench_tps(script, tmp_path, "enroll")
-        raw_tps = _pgbench_tps(raw_script, tmp_path, "guarded")
+        pg_tps = pgbench_tps(
+            script, tmp_path / "enroll.sql", clients=CONCURRENCY, seconds=PGBENCH_SECONDS
+        )
+        raw_tps = pgbench_tps(
+            raw_script, tmp_path / "guarded.sql", clients=CONCURRENCY, seconds=PGBENCH_SECONDS
+        )
         hot_http = _http_throughput(server, [own[0]], "hot")
-        hot_pg = _pgbench_tps(hot_script, tmp_path, "hot")
+        hot_pg = pgbench_tps(
+            hot_script, tmp_path / "hot.sql", clients=CONCURRENCY, seconds=PGBENCH_SECONDS
+        )
     finally:
         with connection.cursor() as cursor:
             cursor.execute("DROP SEQUENCE IF EXISTS public.bench_enroll_seq")
