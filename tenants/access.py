@@ -43,3 +43,8 @@ def studio_member_required(*, roles: frozenset[str] | None = None) -> Callable[.
         return wrapped
 
     return decorator
+
+
+def request_can_manage(request: HttpRequest) -> bool:
+    """Whether the member on a studio_member_required page is an owner or a manager."""
+    return request.membership.role in MANAGING_ROLES  # type: ignore[attr-defined]

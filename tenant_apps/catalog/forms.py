@@ -20,6 +20,7 @@ from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils.text import slugify
 
+from shared_apps.core.errors import DomainError
 from tenant_apps.catalog.availability_forms import position_parse
 from tenant_apps.catalog.models import DepositType, Service, StaffMember
 from tenant_apps.catalog.questions import (
@@ -45,6 +46,14 @@ def errors_to_form(form: forms.Form, errors: Mapping[str, Sequence[str]]) -> Non
         target = name if name in form.fields else None
         for message in messages:
             form.add_error(target, message)
+
+
+def problem_to_form(form: forms.Form, exc: DomainError) -> None:
+    """A refused write on the form: field problems beside their inputs, else at the top."""
+    if exc.errors:
+        errors_to_form(form, exc.errors)
+    else:
+        form.add_error(None, exc.detail)
 
 
 UNITS = (("minutes", "minutes"), ("hours", "hours"), ("days", "days"))

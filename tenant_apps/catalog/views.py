@@ -36,11 +36,12 @@ from tenant_apps.catalog.forms import (
     StaffFilterForm,
     StaffMemberForm,
     errors_to_form,
+    problem_to_form,
 )
 from tenant_apps.catalog.models import BookingPage, Service, StaffMember
 from tenant_apps.scheduling import availability_selectors, availability_services
 from tenant_apps.scheduling.selectors import zone_or_utc
-from tenants.access import MANAGING_ROLES, studio_member_required
+from tenants.access import MANAGING_ROLES, request_can_manage, studio_member_required
 from tenants.models import Tenant
 
 T = TypeVar("T")
@@ -54,24 +55,12 @@ def _tenant(request: HttpRequest) -> Tenant:
     return tenant
 
 
-def _can_manage(request: HttpRequest) -> bool:
-    return request.membership.role in MANAGING_ROLES  # type: ignore[attr-defined]
-
-
 def _found(get: Callable[..., T], **kwargs: Any) -> T:
     """A selector's object, or the 404 page (ids of other studios do not exist here)."""
     try:
         return get(**kwargs)
     except NotFoundError as exc:
         raise Http404(exc.detail) from exc
-
-
-def _show_problem(form: Any, exc: DomainError) -> None:
-    """A refused write on the form: field problems beside their inputs, else at the top."""
-    if exc.errors:
-        errors_to_form(form, exc.errors)
-    else:
-        form.add_error(None, exc.detail)
 
 
 # --- services ------------------------------------------------------------------------------
@@ -92,7 +81,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "filtered": bool(filters["q"] or filters["status"]),
-            "can_manage": _can_manage(request),
+            "can_manage": request_can_manage(request),
             "tab": "services",
         },
     )
@@ -122,7 +111,7 @@ def service_create(request: HttpRequest) -> HttpResponse:
         try:
             service = services.service_create(tenant=tenant, data=form.service_data())
         except DomainError as exc:
-            _show_problem(form, exc)
+            problem_to_form(form, exc)
         else:
             messages.success(request, f"“{service.name}” was added.")
             return redirect("catalog:service_list")
@@ -144,7 +133,7 @@ def service_edit(request: HttpRequest, service_id: int) -> HttpResponse:
         try:
             services.service_update(service=service, data=form.service_data())
         except DomainError as exc:
-            _show_problem(form, exc)
+            problem_to_form(form, exc)
         else:
             messages.success(request, f"“{service.name}” was saved.")
             return redirect("catalog:service_list")
@@ -196,7 +185,12 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "catalog/staff_list.html",
-        {"form": form, "page": page, "filtered": bool(search), "can_manage": _can_manage(request)},
+        {
+            "form": form,
+            "page": page,
+            "filtered": bool(search),
+            "can_manage": request_can_manage(request),
+        },
     )
 
 
@@ -248,7 +242,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
                 tenant=tenant, data=form.staff_data(), photo=form.cleaned_data["photo"]
             )
         except DomainError as exc:
-            _show_problem(form, exc)
+            problem_to_form(form, exc)
         else:
             messages.success(
                 request, f"{staff.display_name} was added. Now set their working hours."
@@ -276,7 +270,7 @@ def staff_edit(request: HttpRequest, staff_id: int) -> HttpResponse:
                 remove_photo=form.cleaned_data["remove_photo"],
             )
         except DomainError as exc:
-            _show_problem(form, exc)
+            problem_to_form(form, exc)
         else:
             messages.success(request, f"{staff.display_name}'s profile was saved.")
             return redirect("catalog:staff_edit", staff_id=staff.pk)
@@ -504,7 +498,7 @@ def booking_page_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "filtered": bool(search),
-            "can_manage": _can_manage(request),
+            "can_manage": request_can_manage(request),
             "tab": "booking_pages",
         },
     )
@@ -548,7 +542,7 @@ def _booking_page_save(
         questions.add_service_errors(exc.errors)
         other = {k: v for k, v in exc.errors.items() if not k.startswith("questions")}
         if other or not exc.errors:
-            _show_problem(form, DomainError(exc.detail, errors=other))
+            problem_to_form(form, DomainError(exc.detail, errors=other))
         return None, form, questions
     return saved, form, questions
 

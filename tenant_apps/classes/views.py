@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shared_apps.core.errors import DomainError, NotFoundError
+from tenant_apps.catalog.forms import problem_to_form
 from tenant_apps.classes import page_selectors, selectors, services
 from tenant_apps.classes.access import teaches
 from tenant_apps.classes.forms import (
@@ -32,13 +33,12 @@ from tenant_apps.classes.forms import (
     ScheduleFilterForm,
     SessionCreateForm,
     SessionEditForm,
-    errors_to_form,
 )
 from tenant_apps.classes.models import ClassSession, ClassType, Enrollment, EnrollmentSource
 from tenant_apps.customers.selectors import customer_get
 from tenant_apps.scheduling.selectors import zone_or_utc
 from tenant_apps.scheduling.services import Actor, CustomerDetails
-from tenants.access import MANAGING_ROLES, studio_member_required
+from tenants.access import MANAGING_ROLES, request_can_manage, studio_member_required
 from tenants.models import Tenant
 
 members_only = studio_member_required()
@@ -54,20 +54,8 @@ def _zone(request: HttpRequest) -> ZoneInfo:
     return zone_or_utc(_tenant(request).timezone)
 
 
-def _can_manage(request: HttpRequest) -> bool:
-    return request.membership.role in MANAGING_ROLES  # type: ignore[attr-defined]
-
-
 def _actor(request: HttpRequest) -> Actor:
     return Actor.for_user(request.user)  # type: ignore[arg-type]
-
-
-def _show_problem(form: Any, exc: DomainError) -> None:
-    """A refused write on the form: field problems beside their inputs, else at the top."""
-    if exc.errors:
-        errors_to_form(form, exc.errors)
-    else:
-        form.add_error(None, exc.detail)
 
 
 # --- access --------------------------------------------------------------------------------
@@ -85,7 +73,7 @@ def _session_or_404(request: HttpRequest, session_id: int) -> ClassSession:
     studios' ids included)."""
     session = selectors.class_session_get(session_id=session_id)
     # Pages show staff the classes they teach (access.teaches, the rule the API's roster uses).
-    if session is None or not (_can_manage(request) or teaches(request.membership, session)):  # type: ignore[attr-defined]
+    if session is None or not (request_can_manage(request) or teaches(request.membership, session)):  # type: ignore[attr-defined]
         raise Http404("No such class")
     return session
 
@@ -158,7 +146,7 @@ def week_context(
 @members_only
 @require_GET
 def session_list(request: HttpRequest) -> HttpResponse:
-    manage = _can_manage(request)
+    manage = request_can_manage(request)
     context = week_context(
         request,
         url_name="classes:session_list",
@@ -189,7 +177,7 @@ def class_type_list(request: HttpRequest) -> HttpResponse:
         "classes/class_type_list.html",
         {
             "class_types": list(page_selectors.class_type_page()),
-            "can_manage": _can_manage(request),
+            "can_manage": request_can_manage(request),
             "tab": "types",
         },
     )
@@ -219,7 +207,7 @@ def class_type_create(request: HttpRequest) -> HttpResponse:
         try:
             class_type = services.class_type_create(tenant=tenant, data=form.class_type_data())
         except DomainError as exc:
-            _show_problem(form, exc)
+            problem_to_form(form, exc)
         else:
             messages.success(request, f"“{class_type.name}” was added. Now schedule it.")
             return redirect("classes:class_type_list")
@@ -238,7 +226,7 @@ def class_type_edit(request: HttpRequest, class_type_id: int) -> HttpResponse:
         try:
             services.class_type_update(class_type=class_type, data=form.class_type_data())
         except DomainError as exc:
-            _show_problem(form, exc)
+            problem_to_form(form, exc)
         else:
             messages.success(request, f"“{class_type.name}” was saved.")
             return redirect("classes:class_type_list")
@@ -316,7 +304,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
                 )
             ]
     except DomainError as exc:
-        _show_problem(form, exc)
+        problem_to_form(form, exc)
         return _session_form_page(request, form, exc.status)
     first = sessions[0]
     name = data["class_type"].name
@@ -351,7 +339,7 @@ def _session_page(
             "end": session.end.astimezone(zone),
             "zone_label": zone.key.replace("_", " "),
             "roster": roster,
-            "can_manage": _can_manage(request),
+            "can_manage": request_can_manage(request),
             "q": query,
             "found": page_selectors.customer_search_for_roster(query=query) if query else [],
             "enroll_form": enroll_form or EnrollCustomerForm(prefix="add"),
@@ -405,7 +393,7 @@ def roster_add(request: HttpRequest, session_id: int) -> HttpResponse:
             join_waitlist=form.cleaned_data["join_waitlist"],
         )
     except DomainError as exc:
-        _show_problem(form, exc)
+        problem_to_form(form, exc)
         return _session_page(
             request, _session_or_404(request, session_id), enroll_form=form, status=exc.status
         )
@@ -436,7 +424,7 @@ def roster_walk_in(request: HttpRequest, session_id: int) -> HttpResponse:
             now=timezone.now(),
         )
     except DomainError as exc:
-        _show_problem(form, exc)
+        problem_to_form(form, exc)
         return _session_page(
             request, _session_or_404(request, session_id), walk_in_form=form, status=exc.status
         )
@@ -543,7 +531,7 @@ def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
             studio_timezone=_tenant(request).timezone,
         )
     except DomainError as exc:
-        _show_problem(form, exc)
+        problem_to_form(form, exc)
         return _edit_page(request, _session_or_404(request, session_id), form, exc.status)
     count = len(changed)
     if count > 1:
@@ -571,7 +559,7 @@ def session_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
                 now=timezone.now(),
             )
         except DomainError as exc:
-            _show_problem(form, exc)
+            problem_to_form(form, exc)
         else:
             messages.success(request, "The session was cancelled. Everyone enrolled has been told.")
             return redirect("classes:session_detail", session_id=session.pk)
@@ -613,7 +601,7 @@ def class_settings(request: HttpRequest) -> HttpResponse:
             try:
                 services.class_settings_update(**form.cleaned_data)
             except DomainError as exc:
-                _show_problem(form, exc)
+                problem_to_form(form, exc)
             else:
                 messages.success(request, "Waitlist and cancellation rules were saved.")
                 return redirect("classes:settings")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shared_apps.accounts.models import User
 from shared_apps.core.errors import DomainError, NotFoundError
+from tenant_apps.catalog.forms import problem_to_form
 from tenant_apps.customers import selectors, services
 from tenant_apps.customers.csv_io import (
     IMPORT_MAX_BYTES,
@@ -56,15 +56,6 @@ def _customer(customer_id: int) -> Customer:
         return selectors.customer_get(customer_id=customer_id)
     except NotFoundError as exc:
         raise Http404(exc.detail) from exc
-
-
-def _show_problem(form: forms.Form, exc: DomainError) -> None:
-    """A refused write on the form: field problems beside their inputs, else at the top."""
-    for field, problems in exc.errors.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
-    if not exc.errors:
-        form.add_error(None, exc.detail)
 
 
 def _filters(request: HttpRequest) -> tuple[CustomerSearchForm, str, str]:
@@ -125,7 +116,7 @@ def customer_create(request: HttpRequest) -> HttpResponse:
         try:
             customer = services.customer_create(data=form.cleaned_data)
         except DomainError as exc:
-            _show_problem(form, exc)
+            problem_to_form(form, exc)
         else:
             messages.success(request, f"{customer.full_name} was added.")
             return redirect("customers:customer_detail", customer_id=customer.pk)
@@ -174,7 +165,7 @@ def customer_notes(request: HttpRequest, customer_id: int) -> HttpResponse:
             services.customer_update(customer=customer, data=form.cleaned_data)
         except DomainError as exc:
             customer.refresh_from_db()
-            _show_problem(form, exc)
+            problem_to_form(form, exc)
         else:
             messages.success(request, "Notes and tags saved.")
             return redirect("customers:customer_detail", customer_id=customer.pk)
@@ -194,7 +185,7 @@ def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
                 services.customer_update(customer=customer, data=form.cleaned_data)
             except DomainError as exc:
                 customer.refresh_from_db()
-                _show_problem(form, exc)
+                problem_to_form(form, exc)
             else:
                 messages.success(request, "Customer details saved.")
                 return redirect("customers:customer_detail", customer_id=customer.pk)
@@ -276,7 +267,7 @@ def customer_merge(request: HttpRequest, customer_id: int) -> HttpResponse:
             survivor=survivor, duplicate=duplicate, acting_user=_user(request), now=timezone.now()
         )
     except DomainError as exc:
-        _show_problem(form, exc)
+        problem_to_form(form, exc)
         return _merge_page(request, customer, other=other, form=form, status=exc.status)
     moved = ", ".join(f"{count} {label}" for label, count in result.moved.items())
     messages.success(

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shared_apps.accounts.models import User
 from shared_apps.core.errors import DomainError, NotFoundError
+from tenant_apps.catalog.forms import problem_to_form
 from tenant_apps.customers.models import Customer
 from tenant_apps.customers.selectors import customer_get
 from tenant_apps.packages import selectors, services
@@ -32,7 +32,6 @@ from tenant_apps.packages.forms import (
     PackageProductForm,
     PackageSellForm,
     ProductFilterForm,
-    errors_to_form,
 )
 from tenant_apps.packages.models import PackageProduct
 from tenant_apps.scheduling.services import Actor
@@ -62,14 +61,6 @@ def _found(get: Callable[..., T], **kwargs: Any) -> T:
         return get(**kwargs)
     except NotFoundError as exc:
         raise Http404(exc.detail) from exc
-
-
-def _show_problem(form: forms.Form, exc: DomainError) -> None:
-    """A refused write on the form: field problems beside their inputs, else at the top."""
-    if exc.errors:
-        errors_to_form(form, exc.errors)
-    else:
-        form.add_error(None, exc.detail)
 
 
 # --- products ------------------------------------------------------------------------------
@@ -117,7 +108,7 @@ def package_create(request: HttpRequest) -> HttpResponse:
         try:
             product = services.package_product_create(tenant=tenant, data=form.product_data())
         except DomainError as exc:
-            _show_problem(form, exc)
+            problem_to_form(form, exc)
         else:
             messages.success(request, f"“{product.name}” was added.")
             return redirect("packages:package_list")
@@ -136,7 +127,7 @@ def package_edit(request: HttpRequest, product_id: int) -> HttpResponse:
         try:
             services.package_product_update(product=product, data=form.product_data())
         except DomainError as exc:
-            _show_problem(form, exc)
+            problem_to_form(form, exc)
         else:
             messages.success(request, f"“{product.name}” was saved.")
             return redirect("packages:package_list")
@@ -229,7 +220,7 @@ def customer_package_sell(request: HttpRequest, customer_id: int) -> HttpRespons
                 now=timezone.now(),
             )
         except DomainError as exc:
-            _show_problem(form, exc)
+            problem_to_form(form, exc)
         else:
             messages.success(
                 request,
@@ -256,7 +247,7 @@ def customer_package_adjust(request: HttpRequest, package_id: int) -> HttpRespon
         except InsufficientCreditsError as exc:
             form.add_error("amount", exc.detail)  # beside the number that asked too much
         except DomainError as exc:
-            _show_problem(form, exc)
+            problem_to_form(form, exc)
         else:
             messages.success(
                 request,

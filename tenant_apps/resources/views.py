@@ -14,19 +14,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shared_apps.core.errors import DomainError, NotFoundError
-from tenant_apps.catalog.forms import errors_to_form
+from tenant_apps.catalog.forms import problem_to_form
 from tenant_apps.resources import selectors, services
 from tenant_apps.resources.forms import ResourceFilterForm, ResourceForm
 from tenant_apps.resources.models import Resource
 from tenant_apps.scheduling.selectors import zone_or_utc
-from tenants.access import MANAGING_ROLES, studio_member_required
+from tenants.access import MANAGING_ROLES, request_can_manage, studio_member_required
 
 members_only = studio_member_required()
 managers_only = studio_member_required(roles=MANAGING_ROLES)
-
-
-def _can_manage(request: HttpRequest) -> bool:
-    return request.membership.role in MANAGING_ROLES  # type: ignore[attr-defined]
 
 
 def _resource_or_404(resource_id: int) -> Resource:
@@ -34,13 +30,6 @@ def _resource_or_404(resource_id: int) -> Resource:
         return selectors.resource_get(resource_id=resource_id)
     except NotFoundError as exc:
         raise Http404(exc.detail) from exc
-
-
-def _show_problem(form: ResourceForm, exc: DomainError) -> None:
-    if exc.errors:
-        errors_to_form(form, exc.errors)
-    else:
-        form.add_error(None, exc.detail)
 
 
 @members_only
@@ -58,7 +47,7 @@ def resource_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "filtered": bool(filters["q"] or filters["status"]),
-            "can_manage": _can_manage(request),
+            "can_manage": request_can_manage(request),
         },
     )
 
@@ -74,7 +63,7 @@ def resource_create(request: HttpRequest) -> HttpResponse:
             try:
                 resource = services.resource_create(data=form.resource_data(), now=timezone.now())
             except DomainError as exc:
-                _show_problem(form, exc)
+                problem_to_form(form, exc)
             else:
                 messages.success(request, f"“{resource.name}” was added.")
                 return redirect("resources:resource_detail", resource_id=resource.pk)
@@ -91,7 +80,7 @@ def _detail_page(
         {
             "resource": resource,
             "form": form,
-            "can_manage": _can_manage(request),
+            "can_manage": request_can_manage(request),
             "needed_by": selectors.resource_needed_by(resource=resource),
             "upcoming": selectors.resource_upcoming_usage(resource=resource, now=timezone.now()),
             "zone": zone_or_utc(tenant.timezone),
@@ -104,7 +93,7 @@ def _detail_page(
 def resource_detail(request: HttpRequest, resource_id: int) -> HttpResponse:
     """The resource's page; owners and managers edit it here too."""
     resource = _resource_or_404(resource_id)
-    can_manage = _can_manage(request)
+    can_manage = request_can_manage(request)
     if request.method == "GET":
         form = ResourceForm(initial=ResourceForm.initial_for(resource)) if can_manage else None
         return _detail_page(request, resource, form)
@@ -117,7 +106,7 @@ def resource_detail(request: HttpRequest, resource_id: int) -> HttpResponse:
                 resource=resource, data=form.resource_data(), now=timezone.now()
             )
         except DomainError as exc:
-            _show_problem(form, exc)
+            problem_to_form(form, exc)
         else:
             messages.success(request, f"“{resource.name}” was saved.")
             return redirect("resources:resource_detail", resource_id=resource.pk)
