@@ -17,10 +17,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.db.models.deletion import ProtectedError
 
+from shared_apps.core.db_races import lost_exclusion_race
 from shared_apps.core.errors import ConflictError, ValidationFailedError
 from tenant_apps.catalog.models import Service
 from tenant_apps.resources.errors import ResourceUnavailableError
@@ -30,8 +31,6 @@ from tenant_apps.resources.needs import ResourceNeed, needs_merge
 if TYPE_CHECKING:
     from tenant_apps.classes.models import ClassSession
     from tenant_apps.scheduling.models import Appointment
-
-EXCLUSION_VIOLATION = "23P01"
 
 
 def _plural(name: str) -> str:
@@ -89,8 +88,8 @@ def _exclusion_as_conflict(resource: Resource | None) -> Iterator[None]:
     # by the violation, and the error's way out through its atomic block rolls it back.
     try:
         yield
-    except IntegrityError as exc:
-        if getattr(exc.__cause__, "sqlstate", None) != EXCLUSION_VIOLATION:
+    except (IntegrityError, OperationalError) as exc:
+        if not lost_exclusion_race(exc):  # a 23P01, or the deadlock two racing inserts meet
             raise
         name = resource.name if resource is not None else "A resource"
         raise ResourceUnavailableError(

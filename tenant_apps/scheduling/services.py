@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 
 from realtime.payloads import appointment_change_publish
 from shared_apps.accounts.models import User
+from shared_apps.core.db_races import lost_exclusion_race
 from shared_apps.core.errors import ValidationFailedError
 from tenant_apps.catalog.models import BookingPage, Service, StaffMember
 from tenant_apps.catalog.questions import answers_clean, answers_problems, questions_parse
@@ -48,8 +49,6 @@ from tenant_apps.scheduling.models import (
     AppointmentStatus,
 )
 from tenant_apps.scheduling.references import reference_new
-
-EXCLUSION_VIOLATION = "23P01"
 
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     AppointmentStatus.PENDING: frozenset(
@@ -110,8 +109,8 @@ OWNER_CHECKS = BookingChecks(
 )
 
 
-def _is_exclusion_violation(exc: IntegrityError) -> bool:
-    return getattr(exc.__cause__, "sqlstate", None) == EXCLUSION_VIOLATION
+def _is_exclusion_violation(exc: IntegrityError | OperationalError) -> bool:
+    return lost_exclusion_race(exc)
 
 
 def _booking_verdict(
@@ -345,11 +344,12 @@ def _pick_staff(
 
 @contextmanager
 def _overlap_as_conflict() -> Iterator[None]:
-    """The exclusion constraint's verdict (SQLSTATE 23P01) as the same 409 the re-check gives.
-    Used outside the transaction's block, so the rollback has happened when it converts."""
+    """The exclusion constraint's verdict (SQLSTATE 23P01, or the deadlock two simultaneous
+    inserts can meet instead) as the same 409 the re-check gives. Used outside the
+    transaction's block, so the rollback has happened when it converts."""
     try:
         yield
-    except IntegrityError as exc:
+    except (IntegrityError, OperationalError) as exc:
         if _is_exclusion_violation(exc):
             raise errors.slot_unavailable(errors.SLOT_TAKEN) from exc
         raise

@@ -5,6 +5,7 @@ alpha's default booking page, which `restore_alpha_defaults` puts back)."""
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -135,7 +136,8 @@ def test_twenty_holders_racing_for_five_free_units_get_exactly_five(alpha_tx):
 @pytest.mark.usefixtures("restore_alpha_defaults")
 def test_without_the_lock_the_constraint_still_answers_409(alpha_tx, monkeypatch):
     """Take away the row lock and let every thread read the free units before anyone inserts:
-    they all pick the same unit, and the exclusion constraint (23P01) lets one through."""
+    they all pick the same unit, and the exclusion constraint lets one through (the others get
+    its 23P01, or the deadlock two simultaneous inserts can meet: both are the same 409)."""
     pool = ResourceFactory(name="Reformer", kind=ResourceKind.EQUIPMENT, quantity=12)
     holders = _holders(6)
     everyone_read = threading.Barrier(6, timeout=30)
@@ -162,6 +164,67 @@ def test_without_the_lock_the_constraint_still_answers_409(alpha_tx, monkeypatch
 
     assert Counter(outcomes) == {"ok": 1, "resource_unavailable": 5}, outcomes
     assert list(Reservation.objects.values_list("unit", flat=True)) == [1]
+    assert _overlapping_pairs() == 0
+
+
+@pytest.mark.usefixtures("restore_alpha_defaults")
+def test_two_inserts_that_deadlock_on_the_constraint_get_one_409_and_no_crash(alpha_tx):
+    """Forced deadlock: A holds unit 1 from 9:00 to 10:00; B's 9:30-10:30 waits for A; A then
+    asks for 10:15-11:00, which meets B's uncommitted row. PostgreSQL aborts one of them with
+    40P01 while checking the exclusion constraint; that one gets the 409, the other commits."""
+    pool = ResourceFactory(name="Reformer", kind=ResourceKind.EQUIPMENT, quantity=1)
+    first, second = _holders(2)
+    a_holds = threading.Event()
+
+    def reservation(holder: Appointment, start: datetime, minutes: int) -> None:
+        Reservation.objects.create(
+            resource=pool,
+            unit=1,
+            start=start,
+            end=start + timedelta(minutes=minutes),
+            appointment=holder,
+        )
+
+    def b_is_waiting() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            return bool(cursor.fetchone()[0])
+
+    def a() -> None:
+        reservation(first, T9, 60)
+        a_holds.set()
+        deadline = time.monotonic() + 20
+        while not b_is_waiting():
+            assert time.monotonic() < deadline, "B never started waiting for A"
+            time.sleep(0.02)
+        with services._exclusion_as_conflict(pool):
+            reservation(first, T9 + timedelta(minutes=75), 45)
+
+    def b() -> None:
+        assert a_holds.wait(timeout=20)
+        with services._exclusion_as_conflict(pool):
+            reservation(second, T9 + timedelta(minutes=30), 60)
+
+    def run(work: Callable[[], None]) -> BaseException | None:
+        try:
+            connection.set_tenant(alpha_tx)
+            with transaction.atomic():
+                work()
+            return None
+        except BaseException as exc:  # reported, so the test shows a crash
+            return exc
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=2) as threads:
+        outcomes = list(threads.map(run, [a, b]))
+
+    refused = [exc for exc in outcomes if exc is not None]
+    assert len(refused) == 1, outcomes
+    assert isinstance(refused[0], ResourceUnavailableError), outcomes
+    assert refused[0].__cause__.__cause__.sqlstate == "40P01"
+    survivor = first if outcomes[1] is not None else second
+    assert set(Reservation.objects.values_list("appointment_id", flat=True)) == {survivor.pk}
     assert _overlapping_pairs() == 0
 
 
