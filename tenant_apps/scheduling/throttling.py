@@ -15,7 +15,7 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
@@ -55,10 +55,11 @@ def _window_count(key: str) -> int:
     """Add one to the window's counter and return it. On Redis that is one round trip (INCR
     and EXPIRE NX pipelined): every public request pays for it."""
     timeout = WINDOW_SECONDS * 2
-    backend = getattr(cache, "_cache", None)
-    if isinstance(cache, RedisCache) and backend is not None:
+    # The backend itself: `django.core.cache.cache` is a proxy, never an instance of RedisCache.
+    cache = caches["default"]
+    if isinstance(cache, RedisCache):
         redis_key = cache.make_and_validate_key(key)
-        with _redis_client(backend).pipeline(transaction=False) as pipe:
+        with _redis_client(cache._cache).pipeline(transaction=False) as pipe:
             pipe.incr(redis_key)
             pipe.expire(redis_key, timeout, nx=True)
             count, _ = pipe.execute()

@@ -7,6 +7,7 @@ studio time (Europe/London).
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -615,6 +616,28 @@ def test_reads_are_limited_per_address_separately(setup, client, settings):
     problem(response, 429, "rate_limited")
     assert "Retry-After" in response
     assert post(client, f"{API}/bookings", booking_body(setup, at(monday(), 10))).status_code == 201
+
+
+def test_on_redis_a_request_is_counted_in_one_pipelined_round_trip(monkeypatch):
+    """INCR and EXPIRE NX in one pipeline on the cache's own Redis: never the two-step
+    add-then-incr fallback kept for other cache backends."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    from tenant_apps.scheduling import throttling
+
+    cache = caches["default"]
+    assert isinstance(cache, RedisCache)
+
+    def two_steps(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the add-then-incr fallback ran on Redis")
+
+    monkeypatch.setattr(type(cache), "add", two_steps)
+    monkeypatch.setattr(type(cache), "incr", two_steps)
+    key = f"test-window-{uuid.uuid4().hex}"
+    assert [throttling._window_count(key) for _ in range(3)] == [1, 2, 3]
+    client = cache._cache.get_client(write=True)
+    assert 0 < client.ttl(cache.make_and_validate_key(key)) <= 2 * throttling.WINDOW_SECONDS
 
 
 def test_the_default_limits_are_generous(settings):
