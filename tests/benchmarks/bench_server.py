@@ -8,8 +8,10 @@ from typing import Any
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
 
 from tenants.middleware import CachedTenantMiddleware
+from tests.benchmarks.floor import script_run
 
 BYPASS_HEADER = "X-Bench-No-Tenant"
 COUNT_HEADER = "X-Bench-Count-Queries"
@@ -57,4 +59,14 @@ def ping(request: HttpRequest) -> HttpResponse:
     return HttpResponse(tenant.schema_name if tenant else "-", content_type="text/plain")
 
 
-urlpatterns = [path("bench/ping", ping)]
+@csrf_exempt
+def floor(request: HttpRequest) -> HttpResponse:
+    """The Django floor (tests/benchmarks/floor.py): the pgbench script through one raw cursor
+    on Django's connection, behind the whole middleware stack."""
+    client = int(request.headers.get("X-Bench-Client", "0"))
+    with connection.cursor() as cursor:
+        script_run(cursor.execute, cursor.fetchone, client)
+    return HttpResponse(b'{"floor": "django"}', status=201, content_type="application/json")
+
+
+urlpatterns = [path("bench/ping", ping), path("bench/floor", floor)]

@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,11 +26,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def gunicorn_argv(port: int) -> list[str]:
+def gunicorn_argv(port: int, app: str = "config.wsgi:application") -> list[str]:
     """As production runs the sync views: gthread workers, connections kept alive."""
     return [
         str(Path(sys.executable).with_name("gunicorn")),
-        "config.wsgi:application",
+        app,
         f"--bind=127.0.0.1:{port}",
         f"--workers={os.environ.get('BENCH_WORKERS', '2')}",
         "--worker-class=gthread",
@@ -84,3 +85,57 @@ def served(
         finally:
             process.terminate()
             process.wait(timeout=10)
+
+
+def post_throughput(
+    port: int, path: str, bodies: list[list[bytes]], headers: list[dict[str, str]]
+) -> float:
+    """Requests per second of len(bodies) keep-alive clients POSTing to `path` at once, client
+    i sending bodies[i] in order with headers[i] (after one warm-up request each); every answer
+    must be a 201."""
+    statuses: list[int] = []
+    barrier = threading.Barrier(len(bodies) + 1)
+
+    def client(i: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+
+        def post(body: bytes) -> int:
+            conn.request("POST", path, body=body, headers={"Host": HOST, **headers[i]})
+            response = conn.getresponse()
+            response.read()
+            return response.status
+
+        statuses.append(post(bodies[i][0]))
+        barrier.wait()
+        statuses.extend(post(body) for body in bodies[i][1:])
+        conn.close()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(len(bodies))]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    assert set(statuses) == {201}, f"unexpected statuses {sorted(set(statuses))}"
+    return sum(len(b) - 1 for b in bodies) / elapsed
+
+
+def floor_throughputs(script: Path, *, clients: int, requests_per_client: int) -> dict[str, float]:
+    """The two floors of tests/benchmarks/floor.py running `script` (a pgbench script) at
+    `clients`: requests per second of the bare WSGI app and of the Django view."""
+    bodies = [[b"{}"] * (requests_per_client + 1) for _ in range(clients)]
+    headers = [
+        {"Content-Type": "application/json", "X-Bench-Client": str(i)} for i in range(clients)
+    ]
+    env = {"BENCH_FLOOR_SCRIPT": str(script)}
+    figures = {}
+    for name, app, settings_module, path in (
+        ("wsgi", "tests.benchmarks.floor:application", "config.settings.test", "/"),
+        ("django", "config.wsgi:application", "tests.benchmarks.bench_settings", "/bench/floor"),
+    ):
+        port = free_port()
+        with served(gunicorn_argv(port, app), port, settings_module=settings_module, env=env):
+            figures[name] = post_throughput(port, path, bodies, headers)
+    return figures

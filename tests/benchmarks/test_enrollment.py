@@ -36,7 +36,13 @@ from tenant_apps.customers.models import Customer
 from tenant_apps.notifications.models import Notification
 from tests.benchmarks.conftest import report
 from tests.benchmarks.pgbench import pgbench_tps
-from tests.benchmarks.servers import free_port, gunicorn_argv, served
+from tests.benchmarks.servers import (
+    floor_throughputs,
+    free_port,
+    gunicorn_argv,
+    post_throughput,
+    served,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "alpha.localhost"
@@ -102,42 +108,17 @@ def _body(session_id: int, tag: str) -> dict:
     }
 
 
-def _post(conn: http.client.HTTPConnection, body: dict) -> int:
-    conn.request(
-        "POST",
-        "/api/v1/public/enrollments/",
-        body=json.dumps(body),
-        headers={"Host": HOST, "Content-Type": "application/json"},
-    )
-    response = conn.getresponse()
-    response.read()
-    return response.status
-
-
 def _http_throughput(port: int, session_ids: list[int], run: str) -> float:
     """CONCURRENCY clients; client i enrolls into session_ids[i % len(session_ids)]."""
-    statuses: list[int] = []
-    barrier = threading.Barrier(CONCURRENCY + 1)
-
-    def client(i: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        session_id = session_ids[i % len(session_ids)]
-        _post(conn, _body(session_id, f"{run}-{i}-warm"))
-        barrier.wait()
-        for n in range(ENROLLMENTS_PER_CLIENT):
-            statuses.append(_post(conn, _body(session_id, f"{run}-{i}-{n}")))
-        conn.close()
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(CONCURRENCY)]
-    for t in threads:
-        t.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - started
-    assert set(statuses) == {201}, f"unexpected statuses {sorted(set(statuses))}"
-    return len(statuses) / elapsed
+    bodies = [
+        [
+            json.dumps(_body(session_ids[i % len(session_ids)], f"{run}-{i}-{n}")).encode()
+            for n in ["warm", *range(ENROLLMENTS_PER_CLIENT)]
+        ]
+        for i in range(CONCURRENCY)
+    ]
+    headers = [{"Content-Type": "application/json"}] * CONCURRENCY
+    return post_throughput(port, "/api/v1/public/enrollments/", bodies, headers)
 
 
 def _healthz_throughput(port: int, requests_per_client: int) -> float:
@@ -266,6 +247,11 @@ def test_enrollment_throughput_against_pgbench(server, classes, tmp_path):
         pg_tps = pgbench_tps(
             script, tmp_path / "enroll.sql", clients=CONCURRENCY, seconds=PGBENCH_SECONDS
         )
+        floors = floor_throughputs(
+            tmp_path / "enroll.sql",
+            clients=CONCURRENCY,
+            requests_per_client=ENROLLMENTS_PER_CLIENT,
+        )
         raw_tps = pgbench_tps(
             raw_script, tmp_path / "guarded.sql", clients=CONCURRENCY, seconds=PGBENCH_SECONDS
         )
@@ -282,6 +268,13 @@ def test_enrollment_throughput_against_pgbench(server, classes, tmp_path):
         f"ratio={http_tps / pg_tps:.1%} (goal >= 50%; {CONCURRENCY} clients, one class each; "
         f"{len(statements)} statements per enrollment; script in "
         "tests/artifacts/enrollment_pgbench.sql)"
+    )
+    report(
+        f"enrollment floors, the same script over HTTP on the same server settings: bare "
+        f"WSGI + psycopg={floors['wsgi']:.0f}/s ({floors['wsgi'] / pg_tps:.1%} of pgbench), "
+        f"Django middleware + one raw cursor={floors['django']:.0f}/s "
+        f"({floors['django'] / pg_tps:.1%}); the endpoint reaches "
+        f"{http_tps / floors['django']:.0%} of the Django floor"
     )
     report(
         f"same server, same {CONCURRENCY} clients, GET /healthz (no database): {ceiling:.0f}/s "
