@@ -104,14 +104,14 @@ def public_enrollment_json(enrollment: Enrollment) -> dict[str, Any]:
 
 
 def _bookable_session(session_id: int) -> ClassSession:
-    session = (
-        ClassSession.objects.select_related("class_type", "instructor")
-        .filter(pk=session_id, class_type__is_active=True)
-        .first()
-    )
-    if session is None:
-        raise input_error("session", "There is no class with this id.")
-    return session
+    # get(), not first(): a primary-key lookup needs no ORDER BY, and compiling the model's
+    # default ordering was a fifth of this lookup's cost on every enrollment.
+    try:
+        return ClassSession.objects.select_related("class_type", "instructor").get(
+            pk=session_id, class_type__is_active=True
+        )
+    except ClassSession.DoesNotExist:
+        raise input_error("session", "There is no class with this id.") from None
 
 
 def input_error(field: str, message: str) -> ValidationError:
