@@ -95,12 +95,15 @@ def _studio_people(
             email = member.user.email if member.user and member.user.is_active else ""
         if email:
             people.append(Recipient(email, member.display_name, member.timezone or studio.timezone))
+    # Two columns, not two models: this runs on every booking and every change.
     owners = (
         Membership.objects.filter(tenant_id=studio.pk, role=Role.OWNER, user__is_active=True)
-        .select_related("user")
         .order_by("user__email")
+        .values_list("user__email", "user__full_name")
     )
-    people.extend(Recipient(m.user.email, m.user.get_full_name(), studio.timezone) for m in owners)
+    people.extend(
+        Recipient(email, full_name or email, studio.timezone) for email, full_name in owners
+    )
     acting = actor.user.email.lower() if actor.user is not None else None
     seen: set[str] = set()
     unique = []
