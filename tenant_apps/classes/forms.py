@@ -18,7 +18,7 @@ from tenant_apps.catalog.forms import ColorInput, errors_to_form
 from tenant_apps.catalog.models import StaffMember
 from tenant_apps.classes.models import ClassLevel, ClassType, EnrollmentPayment, WaitlistMode
 from tenant_apps.resources.models import Resource, ResourceKind
-from tenant_apps.studio.forms import currency_choices
+from tenant_apps.studio.forms import currency_choices, timezone_choices
 from tenant_apps.studio.services import phone_problems
 
 __all__ = [
@@ -350,7 +350,8 @@ class ClassSettingsForm(forms.Form):
 
 
 class ScheduleFilterForm(forms.Form):
-    """?week=YYYY-MM-DD&class_type=&instructor=&level= (bad values are ignored, not errors)."""
+    """?week=YYYY-MM-DD&class_type=&instructor=&level=&tz= (bad values are ignored, not
+    errors). `tz` is the public schedule's: the zone its times are shown in."""
 
     week = forms.DateField(required=False)
     class_type = forms.TypedChoiceField(label="Class", required=False, coerce=int, empty_value=None)
@@ -360,6 +361,7 @@ class ScheduleFilterForm(forms.Form):
     level = forms.ChoiceField(
         label="Level", required=False, choices=[("", "All levels"), *ClassLevel.choices[1:]]
     )
+    tz = forms.ChoiceField(label="Times shown in", required=False, choices=timezone_choices)
 
     def __init__(
         self,
@@ -382,7 +384,7 @@ class ScheduleFilterForm(forms.Form):
         cleaned = getattr(self, "cleaned_data", {})
         return {
             name: cleaned.get(name) if name not in self.errors else None
-            for name in ("week", "class_type", "instructor", "level")
+            for name in ("week", "class_type", "instructor", "level", "tz")
         }
 
 

@@ -40,6 +40,7 @@ from tenant_apps.scheduling.idempotency import idempotency_key_clean, idempotent
 from tenant_apps.scheduling.selectors import zone_or_utc
 from tenant_apps.scheduling.services import Actor, CustomerDetails
 from tenant_apps.scheduling.throttling import PublicRateLimitedError, rate_limit_hit
+from tenant_apps.studio.forms import timezone_choices
 from tenants.models import Tenant
 
 IDEMPOTENCY_SCOPE = "classes:public-enrollments"
@@ -122,7 +123,12 @@ def schedule(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "classes/public_schedule.html",
-        {**context, "profile": _studio(request), "now": timezone.now()},
+        {
+            **context,
+            "profile": _studio(request),
+            "now": timezone.now(),
+            "timezones": timezone_choices(),
+        },
     )
 
 

@@ -92,7 +92,7 @@ def _enrollment_or_404(request: HttpRequest, enrollment_id: int) -> Enrollment:
 
 def _week_query(week: datetime.date, filters: dict[str, Any]) -> str:
     query = {"week": week.isoformat()}
-    for name in ("class_type", "instructor", "level"):
+    for name in ("class_type", "instructor", "level", "tz"):
         if filters.get(name):
             query[name] = str(filters[name])
     return urlencode(query)
@@ -102,15 +102,19 @@ def week_context(
     request: HttpRequest, *, url_name: str, public: bool, teaching_user_id: int | None = None
 ) -> dict[str, Any]:
     """What the owner's week and the public schedule share: the filter form, seven days of
-    sessions and the links to the weeks around it."""
-    zone = _zone(request)
-    today = timezone.now().astimezone(zone).date()
+    sessions and the links to the weeks around it. The public schedule shows its times in the
+    zone the visitor picks (?tz=), the studio's by default; the owner's week is the studio's."""
+    studio_zone = _zone(request)
     form = ScheduleFilterForm(
         request.GET,
         class_types=page_selectors.class_type_choices(active_only=public),
         instructors=page_selectors.instructor_choices(teaching_only=public),
     )
     filters = form.values()
+    if not public:
+        filters["tz"] = None
+    zone = ZoneInfo(filters["tz"]) if filters["tz"] else studio_zone
+    today = timezone.now().astimezone(zone).date()
     first = page_selectors.week_start(filters["week"] or today)
     days = page_selectors.session_week_list(
         first=first,
@@ -139,7 +143,10 @@ def week_context(
         "this_week_url": f"{base}?{_week_query(page_selectors.week_start(today), filters)}",
         "filtered": any(filters[name] for name in ("class_type", "instructor", "level")),
         "has_sessions": any(day.sessions for day in days),
+        "zone": zone.key,
         "zone_label": zone.key.replace("_", " "),
+        "studio_zone_label": studio_zone.key.replace("_", " "),
+        "zone_differs": zone.key != studio_zone.key,
     }
 
 

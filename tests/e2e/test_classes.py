@@ -126,6 +126,16 @@ def test_last_spot_waitlist_cancel_and_promotion(
             .inner_text()
         )
         page.screenshot(path=str(SHOTS / "03_schedule_full.png"), full_page=True)
+        # A visitor abroad shows the week in their own zone: the same class, at New York's time.
+        new_york = reformer_class["session"].start.astimezone(ZoneInfo("America/New_York"))
+        page.get_by_label("Times shown in").select_option("America/New_York")
+        page.get_by_role("button", name="Filter").click()
+        page.get_by_text("Times are shown in America/New York").wait_for()
+        page.locator(
+            f'[data-day="{new_york.date().isoformat()}"] .schedule-item',
+            has_text=new_york.strftime("%H:%M"),
+        ).wait_for()
+        page.screenshot(path=str(SHOTS / "03b_schedule_new_york.png"), full_page=True)
         _book_on_the_schedule(page, uvicorn_server, day, "Ben Brown", BEN)
         page.get_by_role("button", name="Join the waitlist").click()
         page.get_by_role("heading", name="You're on the waitlist").wait_for()

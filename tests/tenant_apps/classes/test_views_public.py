@@ -110,6 +110,34 @@ def test_schedule_filters_and_moves_by_week(web, flow):
     assert f"week={monday.isoformat()}" in following  # the previous-week link
 
 
+def test_schedule_shows_times_in_the_zone_the_visitor_picks(web, flow):
+    """Monday 23:00 in London is Tuesday 04:30 in Kolkata (UTC+5:30 all year; London is on
+    UTC in December): the class moves to Tuesday's list, the week links keep the zone, and a
+    zone that doesn't exist falls back to the studio's."""
+    monday = next_monday()
+    if at(monday, 23).utcoffset() != timedelta(0):
+        pytest.skip("the week chosen is in British Summer Time")
+    late = session_make(class_type=flow, start=at(monday, 23))
+    week = f"/classes/?week={monday.isoformat()}"
+
+    studio = html(call(web, "get", week))
+    kolkata = html(call(web, "get", f"{week}&tz=Asia/Kolkata"))
+    unknown = html(call(web, "get", f"{week}&tz=Mars/Olympus_Mons"))
+
+    def day_of(page: str) -> str:
+        item = page.index(f'data-session="{late.pk}"')
+        return re.findall(r'data-day="([\d-]+)"', page[:item])[-1]
+
+    assert day_of(studio) == monday.isoformat() and ">23:00<" in studio
+    assert "Times are the studio's local time (Europe/London)." in studio
+    assert day_of(kolkata) == (monday + timedelta(days=1)).isoformat() and ">04:30<" in kolkata
+    assert "Times are shown in Asia/Kolkata; the studio is in Europe/London." in kolkata
+    assert '<option value="Asia/Kolkata" selected>' in kolkata
+    assert "tz=Asia%2FKolkata" in kolkata  # the previous and next week links keep the zone
+    assert day_of(unknown) == monday.isoformat() and ">23:00<" in unknown
+    assert '<option value="Europe/London" selected>' in unknown
+
+
 def test_book_a_spot_and_see_the_confirmation(web, flow):
     session = session_make(class_type=flow, start=at(next_monday(), 9))
 
