@@ -87,27 +87,33 @@ def served(
             process.wait(timeout=10)
 
 
-def post_throughput(
-    port: int, path: str, bodies: list[list[bytes]], headers: list[dict[str, str]]
+def http_throughput(
+    port: int,
+    path: str,
+    bodies: list[list[bytes | None]],
+    headers: list[dict[str, str]],
+    *,
+    method: str = "POST",
+    status: int = 201,
 ) -> float:
-    """Requests per second of len(bodies) keep-alive clients POSTing to `path` at once, client
-    i sending bodies[i] in order with headers[i] (after one warm-up request each); every answer
-    must be a 201."""
+    """Requests per second of len(bodies) keep-alive clients sending `method` `path` at once,
+    client i sending bodies[i] in order with headers[i] (the first one a warm-up, not timed);
+    every answer must have `status`."""
     statuses: list[int] = []
     barrier = threading.Barrier(len(bodies) + 1)
 
     def client(i: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
-        def post(body: bytes) -> int:
-            conn.request("POST", path, body=body, headers={"Host": HOST, **headers[i]})
+        def send(body: bytes | None) -> int:
+            conn.request(method, path, body=body, headers={"Host": HOST, **headers[i]})
             response = conn.getresponse()
             response.read()
             return response.status
 
-        statuses.append(post(bodies[i][0]))
+        statuses.append(send(bodies[i][0]))
         barrier.wait()
-        statuses.extend(post(body) for body in bodies[i][1:])
+        statuses.extend(send(body) for body in bodies[i][1:])
         conn.close()
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(len(bodies))]
@@ -118,14 +124,14 @@ def post_throughput(
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
-    assert set(statuses) == {201}, f"unexpected statuses {sorted(set(statuses))}"
+    assert set(statuses) == {status}, f"unexpected statuses {sorted(set(statuses))}"
     return sum(len(b) - 1 for b in bodies) / elapsed
 
 
 def floor_throughputs(script: Path, *, clients: int, requests_per_client: int) -> dict[str, float]:
     """The two floors of tests/benchmarks/floor.py running `script` (a pgbench script) at
     `clients`: requests per second of the bare WSGI app and of the Django view."""
-    bodies = [[b"{}"] * (requests_per_client + 1) for _ in range(clients)]
+    bodies: list[list[bytes | None]] = [[b"{}"] * (requests_per_client + 1) for _ in range(clients)]
     headers = [
         {"Content-Type": "application/json", "X-Bench-Client": str(i)} for i in range(clients)
     ]
@@ -137,5 +143,5 @@ def floor_throughputs(script: Path, *, clients: int, requests_per_client: int) -
     ):
         port = free_port()
         with served(gunicorn_argv(port, app), port, settings_module=settings_module, env=env):
-            figures[name] = post_throughput(port, path, bodies, headers)
+            figures[name] = http_throughput(port, path, bodies, headers)
     return figures

@@ -41,7 +41,7 @@ from tests.benchmarks.servers import (
     floor_throughputs,
     free_port,
     gunicorn_argv,
-    post_throughput,
+    http_throughput,
     served,
 )
 
@@ -227,7 +227,7 @@ def _booking_body(studio: dict, staff: StaffMember, start: datetime, n: int) -> 
 def _http_throughput(port: int, studio: dict) -> float:
     """CONCURRENCY clients, each booking its own staff member's free hours."""
     staff = studio["staff"][1 : 1 + CONCURRENCY]
-    bodies = [
+    bodies: list[list[bytes | None]] = [
         [
             json.dumps(_booking_body(studio, member, start, n)).encode()
             for n, start in enumerate(_free_starts(studio, BOOKINGS_PER_CLIENT))
@@ -235,7 +235,7 @@ def _http_throughput(port: int, studio: dict) -> float:
         for member in staff
     ]
     headers = [{"Content-Type": "application/json"}] * len(staff)
-    return post_throughput(port, "/api/v1/public/bookings/", bodies, headers)
+    return http_throughput(port, "/api/v1/public/bookings/", bodies, headers)
 
 
 _TIMESTAMP = re.compile(r"'(\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?\+00:00)'::timestamptz")

@@ -13,12 +13,9 @@ too, for both HTTP and pgbench.
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import re
-import threading
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -40,7 +37,7 @@ from tests.benchmarks.servers import (
     floor_throughputs,
     free_port,
     gunicorn_argv,
-    post_throughput,
+    http_throughput,
     served,
 )
 
@@ -110,7 +107,7 @@ def _body(session_id: int, tag: str) -> dict:
 
 def _http_throughput(port: int, session_ids: list[int], run: str) -> float:
     """CONCURRENCY clients; client i enrolls into session_ids[i % len(session_ids)]."""
-    bodies = [
+    bodies: list[list[bytes | None]] = [
         [
             json.dumps(_body(session_ids[i % len(session_ids)], f"{run}-{i}-{n}")).encode()
             for n in ["warm", *range(ENROLLMENTS_PER_CLIENT)]
@@ -118,33 +115,14 @@ def _http_throughput(port: int, session_ids: list[int], run: str) -> float:
         for i in range(CONCURRENCY)
     ]
     headers = [{"Content-Type": "application/json"}] * CONCURRENCY
-    return post_throughput(port, "/api/v1/public/enrollments/", bodies, headers)
+    return http_throughput(port, "/api/v1/public/enrollments/", bodies, headers)
 
 
 def _healthz_throughput(port: int, requests_per_client: int) -> float:
     """The server's ceiling with the same clients: GET /healthz (no database, no Redis)."""
-    barrier = threading.Barrier(CONCURRENCY + 1)
-
-    def client() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        conn.request("GET", "/healthz", headers={"Host": HOST})
-        conn.getresponse().read()
-        barrier.wait()
-        for _ in range(requests_per_client):
-            conn.request("GET", "/healthz", headers={"Host": HOST})
-            response = conn.getresponse()
-            response.read()
-            assert response.status == 200
-        conn.close()
-
-    threads = [threading.Thread(target=client) for _ in range(CONCURRENCY)]
-    for t in threads:
-        t.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for t in threads:
-        t.join()
-    return CONCURRENCY * requests_per_client / (time.perf_counter() - started)
+    bodies: list[list[bytes | None]] = [[None] * (requests_per_client + 1)] * CONCURRENCY
+    headers: list[dict[str, str]] = [{}] * CONCURRENCY
+    return http_throughput(port, "/healthz", bodies, headers, method="GET", status=200)
 
 
 def _captured_enrollment_sql(session_id: int, tag: str) -> tuple[list[str], Enrollment]:
