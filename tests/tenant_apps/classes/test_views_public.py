@@ -134,6 +134,9 @@ def test_schedule_shows_times_in_the_zone_the_visitor_picks(web, flow):
     assert "Times are shown in Asia/Kolkata; the studio is in Europe/London." in kolkata
     assert '<option value="Asia/Kolkata" selected>' in kolkata
     assert "tz=Asia%2FKolkata" in kolkata  # the previous and next week links keep the zone
+    filtered = html(call(web, "get", f"{week}&tz=Asia/Kolkata&level=beginner"))
+    clear = re.search(r'href="([^"]*)">Clear</a>', filtered)
+    assert clear and clear.group(1) == f"/classes/?week={monday.isoformat()}&amp;tz=Asia/Kolkata"
     assert day_of(unknown) == monday.isoformat() and ">23:00<" in unknown
     assert '<option value="Europe/London" selected>' in unknown
 
