@@ -12,6 +12,8 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core import signing
@@ -91,14 +93,32 @@ def _progress(current: str) -> list[dict[str, Any]]:
     ]
 
 
+def _visitor_zone(request: HttpRequest) -> str | None:
+    """The zone the visitor picked on the schedule (?tz=, carried from page to page), if it is
+    a real one and not the studio's own."""
+    chosen = request.GET.get("tz") or ""
+    studio_zone = _studio(request).timezone
+    return chosen if chosen != studio_zone and chosen in dict(timezone_choices()) else None
+
+
+def _with_zone(url: str, request: HttpRequest) -> str:
+    chosen = _visitor_zone(request)
+    return f"{url}?{urlencode({'tz': chosen})}" if chosen else url
+
+
 def _session_summary(request: HttpRequest, session: ClassSession) -> dict[str, Any]:
-    zone = zone_or_utc(_studio(request).timezone)
+    studio_zone = zone_or_utc(_studio(request).timezone)
+    chosen = _visitor_zone(request)
+    zone = ZoneInfo(chosen) if chosen else studio_zone
     start = session.start.astimezone(zone)
     return {
         "session": session,
         "start": start,
         "end": session.end.astimezone(zone),
+        "zone": zone.key,
         "zone_label": zone.key.replace("_", " "),
+        "studio_zone_label": studio_zone.key.replace("_", " ") if chosen else "",
+        "zone_query": urlencode({"tz": chosen}) if chosen else "",
         "duration": int((session.end - session.start).total_seconds() // 60),
         "spots_left": session.spots_left,
         "full": session.taken >= session.capacity,
@@ -267,7 +287,7 @@ def enroll(request: HttpRequest, session_id: int) -> HttpResponse:
         form.add_error(None, str(result.body.get("detail", "This booking could not be made.")))
         return _enroll_page(request, session, form, status=result.status)
     token = confirmation_token(str(result.body["reference"]))
-    return redirect("classes:enrolled", token=token)
+    return redirect(_with_zone(reverse("classes:enrolled", kwargs={"token": token}), request))
 
 
 @require_GET

@@ -164,6 +164,29 @@ def test_book_a_spot_and_see_the_confirmation(web, flow):
     assert Notification.objects.filter(kind=NotificationKind.CLASS_BOOKED).count() == 1
 
 
+def test_the_zone_picked_on_the_schedule_follows_the_booking_to_its_confirmation(web, flow):
+    monday = next_monday()
+    if at(monday, 23).utcoffset() != timedelta(0):
+        pytest.skip("the week chosen is in British Summer Time")
+    session = session_make(class_type=flow, start=at(monday, 23))
+    schedule = html(call(web, "get", f"/classes/?week={monday.isoformat()}&tz=Asia/Kolkata"))
+    book = f"/classes/{session.pk}/book/?tz=Asia/Kolkata"
+    assert f'href="{book}"' in schedule
+
+    form = html(call(web, "get", book))
+    response = call(web, "post", book, DETAILS)
+    done = html(call(web, "get", response["Location"]))
+    studio_time = html(call(web, "get", f"/classes/{session.pk}/book/?tz=Mars/Olympus_Mons"))
+
+    for page in (form, done):
+        assert "04:30–05:30" in page  # Tuesday 04:30 in Kolkata is Monday 23:00 in London
+        assert "(Asia/Kolkata; the studio is in Europe/London)" in page
+    assert f'action="/classes/{session.pk}/book/?tz=Asia%2FKolkata"' in form
+    assert response.status_code == 302 and response["Location"].endswith("?tz=Asia%2FKolkata")
+    assert Enrollment.objects.get().session == session
+    assert "23:00–00:00" in studio_time and "(Europe/London)" in studio_time
+
+
 def test_a_full_class_puts_the_customer_on_the_waitlist_with_their_position(web, flow):
     session = session_make(class_type=flow, start=at(next_monday(), 9), capacity=1)
     _book(session, CustomerFactory())
