@@ -136,6 +136,12 @@ def test_last_spot_waitlist_cancel_and_promotion(
             has_text=new_york.strftime("%H:%M"),
         ).wait_for()
         page.screenshot(path=str(SHOTS / "03b_schedule_new_york.png"), full_page=True)
+        page.locator(
+            f'[data-day="{new_york.date().isoformat()}"] .schedule-item',
+            has_text=new_york.strftime("%H:%M"),
+        ).get_by_role("link").click()
+        page.get_by_text("(America/New York; the studio is in Europe/London)").wait_for()
+        page.screenshot(path=str(SHOTS / "03c_details_new_york.png"), full_page=True)
         _book_on_the_schedule(page, uvicorn_server, day, "Ben Brown", BEN)
         page.get_by_role("button", name="Join the waitlist").click()
         page.get_by_role("heading", name="You're on the waitlist").wait_for()
