@@ -18,6 +18,7 @@ from realtime.protocol import (
     CLOSE_UNAUTHENTICATED,
     CLOSE_UNKNOWN,
     calendar_group_name,
+    member_group_name,
 )
 from realtime.sequence import calendar_seq_current
 
@@ -28,6 +29,7 @@ _seq_current = sync_to_async(calendar_seq_current, thread_sensitive=False)
 
 class CalendarConsumer(AsyncJsonWebsocketConsumer):
     group_name: str | None = None
+    member_group: str | None = None
     access: CalendarAccess | None = None
 
     async def connect(self) -> None:
@@ -46,10 +48,18 @@ class CalendarConsumer(AsyncJsonWebsocketConsumer):
             return
         self.access = access
         self.group_name = calendar_group_name(tenant.schema_name)
+        # Told when this member's access here changes (removed from the team, another role).
+        self.member_group = member_group_name(tenant.schema_name, user.pk)
+        await self.channel_layer.group_add(self.member_group, self.channel_name)
         # Join before reading the counter: every event numbered after `hello.seq` is then sure
         # to arrive on this socket (see the README's reconnect rule).
         await self.channel_layer.group_add(self.group_name, self.channel_name)
         await self.accept()
+        await self._hello()
+
+    async def _hello(self) -> None:
+        tenant, access = self.scope["tenant"], self.access
+        assert access is not None
         await self.send_json(
             {
                 "type": "hello",
@@ -61,8 +71,31 @@ class CalendarConsumer(AsyncJsonWebsocketConsumer):
         )
 
     async def disconnect(self, code: int) -> None:
-        if self.group_name is not None:
-            await self.channel_layer.group_discard(self.group_name, self.channel_name)
+        for group in (self.group_name, self.member_group):
+            if group is not None:
+                await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def access_changed(self, message: dict[str, Any]) -> None:
+        """The member was removed from the team or given another role (realtime.publish): check
+        again. No longer a member: refused and closed, as at connection. Another role: a fresh
+        `hello` (the client refetches what it shows) and the events the new role gets."""
+        access = await database_sync_to_async(calendar_access_get)(
+            tenant=self.scope["tenant"], user=self.scope["user"], session=self.scope["session"]
+        )
+        if access is None:
+            self.access = None
+            await self.send_json(
+                {
+                    "type": "refused",
+                    "code": "not_a_member",
+                    "detail": "You are no longer a member of this studio.",
+                    "close_code": CLOSE_FORBIDDEN,
+                }
+            )
+            await self.close(code=CLOSE_FORBIDDEN, reason="not_a_member")
+            return
+        self.access = access
+        await self._hello()
 
     async def receive(
         self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
@@ -85,11 +118,9 @@ class CalendarConsumer(AsyncJsonWebsocketConsumer):
         get just the number of any other change, so their sequence stays gap-free."""
         event = message["event"]
         access = self.access
-        if (
-            access is not None
-            and not access.sees_everything
-            and access.own_staff_id not in message.get("staff_ids", ())
-        ):
+        if access is None:
+            return  # access was withdrawn: the socket is closing
+        if not access.sees_everything and access.own_staff_id not in message.get("staff_ids", ()):
             await self.send_json({"type": "seq", "seq": event["seq"]})
             return
         await self.send_json(event)

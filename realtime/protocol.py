@@ -43,12 +43,19 @@ CALENDAR_EVENT_TYPES = frozenset(
     }
 )
 
-# The channel-layer message type the consumer handles (method `calendar_event`).
+# The channel-layer message types the consumer handles (methods `calendar_event` and
+# `access_changed`).
 LAYER_CALENDAR_EVENT = "calendar.event"
+LAYER_ACCESS_CHANGED = "access.changed"
 
 
 def calendar_group_name(schema_name: str) -> str:
     return f"t.{schema_name}.calendar"
+
+
+def member_group_name(schema_name: str, user_id: int) -> str:
+    """One member's sockets on one studio: told when their access there changes."""
+    return f"t.{schema_name}.member.{user_id}"
 
 
 def calendar_seq_key(schema_name: str) -> str:

@@ -11,14 +11,17 @@ truth.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.db import transaction
 from django_tenants.utils import get_public_schema_name
 
 from realtime.delivery import CalendarEvent, calendar_publisher
-from realtime.protocol import CALENDAR_EVENT_TYPES
+from realtime.protocol import CALENDAR_EVENT_TYPES, LAYER_ACCESS_CHANGED, member_group_name
 from shared_apps.core.request_context import request_id_var, user_var
 from tenants.db import current_schema
 
@@ -56,3 +59,26 @@ def calendar_event_publish(
 
     # robust: whatever happens here, the caller's committed change stands and its response goes out.
     transaction.on_commit(deliver, robust=True)
+
+
+logger = logging.getLogger(__name__)
+
+
+def calendar_access_changed(*, schema_name: str, user_id: int) -> None:
+    """Once the current transaction commits, tell `user_id`'s open calendar sockets on the
+    studio `schema_name` that their membership changed (removed, or a new role): each checks its
+    access again and closes, or starts over with a fresh `hello`. Rare (team changes), so sent
+    from the committing thread; a failure is logged, and the socket is still checked again on
+    its next connection."""
+    group = member_group_name(schema_name, user_id)
+
+    def send() -> None:
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        try:
+            async_to_sync(layer.group_send)(group, {"type": LAYER_ACCESS_CHANGED})
+        except Exception:
+            logger.exception("calendar access change not sent", extra={"group": group})
+
+    transaction.on_commit(send, robust=True)

@@ -33,6 +33,7 @@ from django.db.models import Case, IntegerField, Value, When
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from realtime.publish import calendar_access_changed
 from shared_apps.accounts.models import User
 from shared_apps.core.errors import (
     ConflictError,
@@ -462,6 +463,7 @@ def membership_role_change(
             )
         locked.role = role
         locked.save(update_fields=["role"])
+        calendar_access_changed(schema_name=tenant.schema_name, user_id=locked.user_id)
     return locked
 
 
@@ -485,3 +487,5 @@ def membership_remove(*, tenant: Tenant, membership: Membership, acting: Members
         if locked.role == Role.OWNER and owners == [locked.pk]:
             raise LastOwnerError("A studio needs at least one owner, so its only owner stays.")
         locked.delete()
+        # Their open calendar closes now, not at its next reconnection.
+        calendar_access_changed(schema_name=tenant.schema_name, user_id=locked.user_id)

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from realtime.protocol import calendar_seq_key
 from realtime.sequence import calendar_seq_current
+from shared_apps.accounts.models import User
 from shared_apps.console.models import ImpersonationSession
 from tenant_apps.catalog.models import Service, StaffMember
 from tenant_apps.scheduling.availability_services import (
@@ -36,7 +37,8 @@ from tenant_apps.scheduling.services import (
     appointment_reschedule,
     appointment_transition,
 )
-from tenants.models import Tenant, TenantStatus
+from tenant_apps.studio.team import membership_remove, membership_role_change
+from tenants.models import Membership, Role, Tenant, TenantStatus
 from tests.factories.catalog import (
     CustomerFactory,
     ServiceFactory,
@@ -521,3 +523,83 @@ def test_ping_answers_with_the_current_seq_and_bad_messages_get_an_error(
 
 def test_sequence_key_carries_the_schema():
     assert calendar_seq_key("alpha") == "t.alpha.calendar.seq"
+
+
+def _memberships(studio: Tenant, owner: User, member: User) -> tuple[Membership, Membership]:
+    connection.set_schema_to_public()
+    return (
+        Membership.objects.get(user=owner, tenant=studio),
+        Membership.objects.get(user=member, tenant=studio),
+    )
+
+
+def test_a_member_removed_from_the_team_is_closed_out_at_once(
+    booking_setup, staff_member_user, owners, session_cookie
+):
+    """Access was only checked when the socket opened: a removed member kept hearing the
+    studio's changes until they reconnected. Now the removal's commit closes their socket."""
+    studio = booking_setup["tenant"]
+    user, _ = staff_member_user
+    staff_cookie, owner_cookie = session_cookie(user), session_cookie(owners["alpha"])
+
+    def remove() -> None:
+        acting, member = _memberships(studio, owners["alpha"], user)
+        membership_remove(tenant=studio, membership=member, acting=acting)
+
+    async def scenario() -> tuple[dict[str, Any], dict[str, Any], bool]:
+        owner = socket(cookie=owner_cookie)
+        assert (await owner.connect(timeout=5))[0]
+        await owner.receive_json_from(timeout=5)
+        client = socket(cookie=staff_cookie)
+        assert (await client.connect(timeout=5))[0]
+        await client.receive_json_from(timeout=5)
+        await sync_to_async(remove)()
+        refused = await client.receive_json_from(timeout=5)
+        closing = await client.receive_output(timeout=5)
+        await client.disconnect(code=closing["code"], timeout=5)
+        owner_silent = await owner.receive_nothing(timeout=QUIET)
+        await owner.disconnect()
+        return refused, closing, owner_silent
+
+    refused, closing, owner_silent = async_to_sync(scenario)()
+
+    assert refused == {
+        "type": "refused",
+        "code": "not_a_member",
+        "detail": "You are no longer a member of this studio.",
+        "close_code": 4403,
+    }
+    assert (closing["type"], closing["code"]) == ("websocket.close", 4403)
+    assert owner_silent  # the owner's own socket is not touched
+    connection.set_schema_to_public()
+    assert not Membership.objects.filter(user=user, tenant=studio).exists()
+
+
+def test_a_new_role_takes_effect_on_the_open_socket(
+    booking_setup, staff_member_user, owners, session_cookie
+):
+    """Staff made manager: a fresh hello with the new role, then every change in full."""
+    studio = booking_setup["tenant"]
+    user, _ = staff_member_user
+    cookie = session_cookie(user)
+
+    def promote() -> None:
+        acting, member = _memberships(studio, owners["alpha"], user)
+        membership_role_change(tenant=studio, membership=member, role=Role.MANAGER, acting=acting)
+
+    async def scenario() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], Appointment]:
+        client = socket(cookie=cookie)
+        assert (await client.connect(timeout=5))[0]
+        first = await client.receive_json_from(timeout=5)
+        await sync_to_async(promote)()
+        again = await client.receive_json_from(timeout=5)
+        theirs = await sync_to_async(_book)(booking_setup)  # not this member's column
+        event = await client.receive_json_from(timeout=5)
+        await client.disconnect()
+        return first, again, event, theirs
+
+    first, again, event, theirs = async_to_sync(scenario)()
+
+    assert (first["role"], again["role"]) == ("staff", "manager")
+    assert again == {"type": "hello", "seq": 0, "studio": "alpha", "role": "manager", "staff": None}
+    assert (event["type"], event["id"], event["seq"]) == ("appointment.created", theirs.pk, 1)
