@@ -15,6 +15,7 @@ from django.db.models import Field
 from django.db.models.deletion import ProtectedError
 from django.db.models.functions import Lower
 
+from realtime.payloads import appointment_change_publish
 from shared_apps.accounts.models import User
 from shared_apps.core.errors import ConflictError, DomainError, ValidationFailedError
 from tenant_apps.customers.models import Customer
@@ -289,6 +290,11 @@ def customer_merge(
             )
             for appointment_id in moved_appointment_ids
         )
+        # Open calendars show the customer's name on each booking: they hear of it on commit.
+        for appointment in Appointment.objects.filter(pk__in=moved_appointment_ids).select_related(
+            "service", "customer"
+        ):
+            appointment_change_publish(appointment=appointment, action="customer_merged", before={})
         note = _merge_note(gone, on=now.date().isoformat())
         keep.notes = f"{keep.notes.rstrip()}\n\n{note}" if keep.notes.strip() else note
         keep.tags = tags

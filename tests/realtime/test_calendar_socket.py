@@ -14,11 +14,13 @@ from asgiref.sync import async_to_sync, sync_to_async
 from django.db import connection, transaction
 from django.utils import timezone
 
+from realtime.delivery import calendar_publisher_flush
 from realtime.protocol import calendar_seq_key
 from realtime.sequence import calendar_seq_current
 from shared_apps.accounts.models import User
 from shared_apps.console.models import ImpersonationSession
 from tenant_apps.catalog.models import Service, StaffMember
+from tenant_apps.customers.services import customer_merge
 from tenant_apps.scheduling.availability_services import (
     time_off_create,
     time_off_delete,
@@ -603,3 +605,34 @@ def test_a_new_role_takes_effect_on_the_open_socket(
     assert (first["role"], again["role"]) == ("staff", "manager")
     assert again == {"type": "hello", "seq": 0, "studio": "alpha", "role": "manager", "staff": None}
     assert (event["type"], event["id"], event["seq"]) == ("appointment.created", theirs.pk, 1)
+
+
+def test_merging_customers_tells_open_calendars_whose_bookings_moved(
+    booking_setup, owners, session_cookie
+):
+    """The calendar shows the customer's name on each booking: a merge that moves a booking to
+    the kept customer reaches open calendars as an update with that name."""
+    studio = booking_setup["tenant"]
+    cookie = session_cookie(owners["alpha"])
+    duplicate = CustomerFactory(full_name="Dana C. (old)")
+    moved = _book({**booking_setup, "customer": duplicate})
+    assert calendar_publisher_flush(timeout=5)  # its "created" goes out before the socket opens
+    keep = booking_setup["customer"]
+
+    def merge() -> None:
+        connection.set_tenant(studio)
+        customer_merge(survivor=keep, duplicate=duplicate, acting_user=None, now=timezone.now())
+
+    async def scenario() -> dict[str, Any]:
+        client = socket(cookie=cookie)
+        assert (await client.connect(timeout=5))[0]
+        await client.receive_json_from(timeout=5)
+        await sync_to_async(merge)()
+        event = await client.receive_json_from(timeout=5)
+        await client.disconnect()
+        return event
+
+    event = async_to_sync(scenario)()
+
+    assert (event["type"], event["id"], event["seq"]) == ("appointment.updated", moved.pk, 2)
+    assert event["data"]["customer_name"] == "Dana Client"
