@@ -373,10 +373,14 @@ def staff_member_update(
 
 def staff_member_delete(*, staff: StaffMember) -> None:
     """Delete a staff member who never had an appointment (their hours and time off go too).
-    Staff with appointments keep their history: set is_bookable false instead."""
+    Staff with appointments keep their history: set is_bookable false instead. Their photo's
+    file is deleted once the deletion commits."""
+    photo = staff.photo.name or ""
     try:
         with transaction.atomic():
             staff.delete()
+            if photo:
+                transaction.on_commit(lambda: default_storage.delete(photo))
     except ProtectedError as exc:
         raise StaffInUseError(
             "This staff member has appointments, so they can't be deleted. "

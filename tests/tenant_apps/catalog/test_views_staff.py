@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from PIL import Image
@@ -228,6 +229,27 @@ def test_staff_without_appointments_is_deleted(owner, in_alpha):
 
     assert response.status_code == 302 and response["Location"] == "/app/staff/"
     assert not StaffMember.objects.exists() and not WeeklyHours.objects.exists()
+
+
+def test_deleting_a_staff_member_deletes_their_photo_file_and_keeping_one_keeps_it(
+    owner, in_alpha, media, django_capture_on_commit_callbacks
+):
+    gone, kept = StaffMemberFactory(display_name="Anna"), StaffMemberFactory(display_name="Bo")
+    with django_capture_on_commit_callbacks(execute=True):
+        for staff in (gone, kept):
+            _post(owner, f"/app/staff/{staff.pk}/", {**PROFILE, "photo": _png()})
+            staff.refresh_from_db()
+            assert default_storage.exists(staff.photo.name)
+        weekly_hours_set(kept)
+        book(ServiceFactory(performers=[kept]), kept, CustomerFactory(), MONDAY_10)
+
+        _post(owner, f"/app/staff/{gone.pk}/delete/", {})
+        _post(owner, f"/app/staff/{kept.pk}/delete/", {})
+
+    assert not StaffMember.objects.filter(pk=gone.pk).exists()
+    assert not default_storage.exists(gone.photo.name)
+    kept.refresh_from_db()
+    assert kept.photo.name and default_storage.exists(kept.photo.name)
 
 
 def test_staff_with_appointments_is_kept(owner, in_alpha):
