@@ -149,6 +149,11 @@ def test_editing_and_deleting_a_product(in_alpha: Tenant, beta: Tenant) -> None:
     unsold = product_covering(name="Unsold")
     sold = product_covering(name="Sold")
     _sold(CustomerFactory(), sold)
+    # What a product pays for is read when its credits are used: the form says so once sold.
+    sold_form = request_as(in_alpha, who.manager, "get", f"/app/packages/{sold.pk}/")
+    unsold_form = request_as(in_alpha, who.manager, "get", f"/app/packages/{unsold.pk}/")
+    assert "This also applies to the packages already sold" in sold_form.content.decode()
+    assert "data-coverage-note" not in unsold_form.content.decode()
 
     edited = request_as(
         in_alpha,
