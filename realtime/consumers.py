@@ -27,6 +27,16 @@ from realtime.sequence import calendar_seq_current
 _seq_current = sync_to_async(calendar_seq_current, thread_sensitive=False)
 
 
+async def _refusal_send(
+    consumer: AsyncJsonWebsocketConsumer, close_code: int, code: str, detail: str
+) -> None:
+    """The `refused` frame that explains, then the close (realtime/README.md, Connecting)."""
+    await consumer.send_json(
+        {"type": "refused", "code": code, "detail": detail, "close_code": close_code}
+    )
+    await consumer.close(code=close_code, reason=code)
+
+
 class CalendarConsumer(AsyncJsonWebsocketConsumer):
     group_name: str | None = None
     member_group: str | None = None
@@ -84,15 +94,9 @@ class CalendarConsumer(AsyncJsonWebsocketConsumer):
         )
         if access is None:
             self.access = None
-            await self.send_json(
-                {
-                    "type": "refused",
-                    "code": "not_a_member",
-                    "detail": "You are no longer a member of this studio.",
-                    "close_code": CLOSE_FORBIDDEN,
-                }
+            await _refusal_send(
+                self, CLOSE_FORBIDDEN, "not_a_member", "You are no longer a member of this studio."
             )
-            await self.close(code=CLOSE_FORBIDDEN, reason="not_a_member")
             return
         self.access = access
         await self._hello()
@@ -128,10 +132,7 @@ class CalendarConsumer(AsyncJsonWebsocketConsumer):
     async def _refuse(self, code: int, reason: str, detail: str) -> None:
         # Accept first: a refusal before the handshake reaches browsers as a bare 1006.
         await self.accept()
-        await self.send_json(
-            {"type": "refused", "code": reason, "detail": detail, "close_code": code}
-        )
-        await self.close(code=code, reason=reason)
+        await _refusal_send(self, code, reason, detail)
 
 
 class NotFoundConsumer(AsyncJsonWebsocketConsumer):
@@ -139,12 +140,6 @@ class NotFoundConsumer(AsyncJsonWebsocketConsumer):
 
     async def connect(self) -> None:
         await self.accept()
-        await self.send_json(
-            {
-                "type": "refused",
-                "code": "not_found",
-                "detail": "No websocket is served at this path.",
-                "close_code": CLOSE_UNKNOWN,
-            }
+        await _refusal_send(
+            self, CLOSE_UNKNOWN, "not_found", "No websocket is served at this path."
         )
-        await self.close(code=CLOSE_UNKNOWN, reason="not_found")
