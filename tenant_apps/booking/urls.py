@@ -7,6 +7,7 @@ from tenant_apps.booking import views
 
 app_name = "booking"
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.book_root, name="root"),
     path("<slug:page_slug>/", views.step_service, name="service"),
     path("<slug:page_slug>/staff/", views.step_staff, name="staff"),
     path("<slug:page_slug>/time/", views.step_time, name="time"),

@@ -308,6 +308,18 @@ def _service_step(request: HttpRequest, choice: Choice, notice: str = "") -> Htt
 
 
 @require_GET
+def book_root(request: HttpRequest) -> HttpResponse:
+    """/book/ on its own: the page the studio's home links to (its query kept), or the
+    friendly not-found page when no booking page is active."""
+    page = selectors.home_booking_page()
+    if page is None:
+        return _page_missing(request)
+    url = reverse("booking:service", args=[page.slug])
+    query = request.GET.urlencode()
+    return redirect(f"{url}?{query}" if query else url)
+
+
+@require_GET
 def step_service(request: HttpRequest, page_slug: str) -> HttpResponse:
     page = _page_or_none(page_slug)
     if page is None:

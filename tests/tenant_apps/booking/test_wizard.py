@@ -58,6 +58,15 @@ def test_an_unknown_booking_page_is_a_friendly_404(studio, web, path):
     assert 'href="/book/book/"' in content  # the studio's default page instead
 
 
+def test_book_on_its_own_leads_to_the_studios_default_page(studio, web):
+    assert web.get("/book/")["Location"] == "/book/book/"
+    assert web.get("/book/?staff=3")["Location"] == "/book/book/?staff=3"
+    BookingPage.objects.update(is_active=False)
+    response = web.get("/book/")
+    assert response.status_code == 404
+    assert "This booking page isn't available" in text(response)
+
+
 def test_an_inactive_booking_page_is_a_friendly_404(studio, web):
     BookingPage.objects.filter(pk=studio["page"].pk).update(is_active=False)
 
