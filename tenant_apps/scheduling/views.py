@@ -8,7 +8,7 @@ call one selector, and render.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 from shared_apps.core.problems import problem_response
 from tenant_apps.catalog.serializers import flat_errors
 from tenant_apps.classes.models import ClassSession
+from tenant_apps.classes.services.common import session_payload
 from tenant_apps.resources.serializers import reservation_holder
 from tenant_apps.scheduling.calendar_selectors import (
     calendar_class_session_list,
@@ -132,17 +133,23 @@ def _invalid(errors: dict[str, list[str]]) -> HttpResponse:
     )
 
 
+def _calendar_range(request: HttpRequest) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """?start=&end= read as the appointment list reads its range (in the studio's zone): the
+    span, and the field errors (none when it is valid)."""
+    zone = zone_or_utc(_tenant(request).timezone)
+    query = AppointmentRangeQuerySerializer(data=request.GET, context={"zone": zone})
+    if query.is_valid():
+        return query.validated_data, {}
+    return {}, flat_errors(query.errors)
+
+
 @studio_member_required()
 @require_GET
 def calendar_shading(request: HttpRequest) -> HttpResponse:
     """?start=&end=[&staff=]: each visible staff member's time outside working hours and time
     off in the range (as the appointment list reads its range), and when nobody works."""
     membership = _membership(request)
-    zone = zone_or_utc(_tenant(request).timezone)
-    query = AppointmentRangeQuerySerializer(data=request.GET, context={"zone": zone})
-    errors: dict[str, list[str]] = {}
-    if not query.is_valid():
-        errors.update(flat_errors(query.errors))
+    span, errors = _calendar_range(request)
     staff = list(calendar_staff_list(membership=membership))
     raw_staff = request.GET.get("staff", "").strip()
     if raw_staff:
@@ -152,7 +159,6 @@ def calendar_shading(request: HttpRequest) -> HttpResponse:
         staff = chosen
     if errors:
         return _invalid(errors)
-    span = query.validated_data
     shading = calendar_shading_get(
         staff=staff,
         studio_timezone=_tenant(request).timezone,
@@ -185,11 +191,9 @@ def calendar_reservations(request: HttpRequest) -> HttpResponse:
     """?start=&end=: the calendar's resources view, owners and managers only: every active
     reservation in the range (as the appointment list reads its range), a column per room or
     equipment pool; units held at once sit side by side in it."""
-    zone = zone_or_utc(_tenant(request).timezone)
-    query = AppointmentRangeQuerySerializer(data=request.GET, context={"zone": zone})
-    if not query.is_valid():
-        return _invalid(flat_errors(query.errors))
-    span = query.validated_data
+    span, errors = _calendar_range(request)
+    if errors:
+        return _invalid(errors)
     rows = calendar_reservation_list(start=span["start"], end=span["end"])
     return JsonResponse(
         {
@@ -209,25 +213,10 @@ def calendar_reservations(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
 def _class_session_json(session: ClassSession) -> dict[str, Any]:
-    """A session as the calendar draws it: the live event's payload (classes.services.common.
-    session_payload) plus the link to its owner page."""
-    class_type = session.class_type
-    instructor = session.instructor
+    """A session as the calendar draws it: the live event's payload plus its owner page."""
     return {
-        "id": session.pk,
-        "start": _utc(session.start),
-        "end": _utc(session.end),
-        "instructor": {"id": instructor.pk, "name": instructor.display_name},
-        "class_type": {"id": class_type.pk, "name": class_type.name, "color": class_type.color},
-        "capacity": session.capacity,
-        "taken": session.taken,
-        "waitlisted": session.waitlisted,  # type: ignore[attr-defined]
-        "status": session.status,
+        **session_payload(session, waitlisted=session.waitlisted),  # type: ignore[attr-defined]
         "url": reverse("classes:session_detail", args=[session.pk]),
     }
 
@@ -240,11 +229,7 @@ def calendar_classes(request: HttpRequest) -> HttpResponse:
     calendar (owners and managers: everyone; staff: themselves), with their seats and waitlists.
     The sessions come in one query."""
     membership = _membership(request)
-    zone = zone_or_utc(_tenant(request).timezone)
-    query = AppointmentRangeQuerySerializer(data=request.GET, context={"zone": zone})
-    errors: dict[str, list[str]] = {}
-    if not query.is_valid():
-        errors.update(flat_errors(query.errors))
+    span, errors = _calendar_range(request)
     raw_staff = request.GET.get("staff", "").strip()
     # Owners and managers see every instructor's classes: no need to list them first.
     instructor_ids: list[int] | None = None
@@ -255,7 +240,6 @@ def calendar_classes(request: HttpRequest) -> HttpResponse:
             errors["staff"] = [STAFF_NOT_SHOWN]
     if errors:
         return _invalid(errors)
-    span = query.validated_data
     sessions = calendar_class_session_list(
         start=span["start"], end=span["end"], instructor_ids=instructor_ids
     )

@@ -3,7 +3,6 @@ the customer's emails. Nothing here changes a seat."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from django.db.models import Count, Q
@@ -19,14 +18,11 @@ from tenant_apps.notifications.models import NotificationKind
 from tenant_apps.notifications.rendering import local, when_short, zone_for
 from tenant_apps.notifications.selectors import current_studio
 from tenant_apps.notifications.services import customer_message_queue
+from tenant_apps.scheduling.public_serializers import utc_json
 
 # The customer's own page for their classes (tenant_apps.classes.portal_views).
 PORTAL_CLASSES_PATH = "/portal/classes/"
 SCHEDULE_PATH = "/classes/"
-
-
-def utc_json(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def session_payload(session: ClassSession, *, waitlisted: int | None = None) -> dict[str, Any]:
