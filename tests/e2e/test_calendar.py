@@ -8,7 +8,6 @@ Screenshots of every view go to tests/artifacts/calendar/.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import shutil
@@ -16,7 +15,7 @@ import time as clock
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -35,7 +34,15 @@ from tenant_apps.scheduling.models import (
 from tenant_apps.scheduling.services import OWNER_CHECKS, Actor, appointment_create
 from tenants.models import Tenant
 from tests.conftest import TEST_PASSWORD
-from tests.e2e.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, LiveServer
+from tests.e2e.conftest import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DESKTOP,
+    PHONE,
+    LiveServer,
+    weekday_ahead,
+)
 from tests.factories.catalog import (
     CustomerFactory,
     ServiceFactory,
@@ -49,15 +56,6 @@ SHOTS = ARTIFACTS / "calendar"
 LONDON = ZoneInfo("Europe/London")
 
 
-def _day() -> date:
-    """A weekday a few days ahead (so the public API's notice and the grid never get in the
-    way), in the studio's zone."""
-    day = timezone.now().astimezone(LONDON).date() + timedelta(days=3)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
-
-
 @pytest.fixture
 def studio(alpha_tx: Tenant) -> Iterator[dict[str, Any]]:
     """Committed in alpha (the server is another process): Ann and Ben work 09-17 every day and
@@ -66,7 +64,7 @@ def studio(alpha_tx: Tenant) -> Iterator[dict[str, Any]]:
     connection.set_schema_to_public()
     sessions_before = set(Session.objects.values_list("session_key", flat=True))
     connection.set_tenant(alpha_tx)
-    day = _day()
+    day = weekday_ahead()
     ann = StaffMemberFactory(display_name="Ann Lee", color="#0ea5e9")
     ben = StaffMemberFactory(display_name="Ben Ode", color="#f97316")
     for person in (ann, ben):
@@ -384,10 +382,6 @@ def _public_booking(server: LiveServer, body: dict[str, Any]) -> dict[str, Any]:
         return dict(json.loads(response.read()))
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("realtime.routing") is None,
-    reason="the live calendar's websocket (realtime/routing.py) has not landed yet",
-)
 def test_a_public_booking_appears_in_two_open_calendars_within_two_seconds(
     uvicorn_server: LiveServer, studio: dict[str, Any], alpha_tx: Tenant
 ) -> None:

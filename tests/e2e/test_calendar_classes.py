@@ -9,13 +9,12 @@ tests/artifacts/calendar_classes/.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import time as clock
 import urllib.request
 from collections.abc import Iterator
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -37,7 +36,7 @@ from tenant_apps.classes.services import enrollment_book
 from tenant_apps.scheduling.models import Appointment, AppointmentSource
 from tenant_apps.scheduling.services import OWNER_CHECKS, Actor, appointment_create
 from tenants.models import Tenant
-from tests.e2e.conftest import ARTIFACTS, DESKTOP, LiveServer
+from tests.e2e.conftest import ARTIFACTS, DESKTOP, LiveServer, weekday_ahead
 from tests.e2e.test_calendar import chromium, column_of, sign_in, wait_for_calendar
 from tests.factories.catalog import (
     CustomerFactory,
@@ -54,14 +53,6 @@ SHOTS = ARTIFACTS / "calendar_classes"
 LONDON = ZoneInfo("Europe/London")
 
 
-def _day() -> date:
-    """A weekday a few days ahead, in the studio's zone."""
-    day = timezone.now().astimezone(LONDON).date() + timedelta(days=3)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
-
-
 @pytest.fixture
 def studio(restore_alpha_defaults: None, alpha_tx: Tenant) -> Iterator[dict[str, Any]]:  # noqa: F811
     """Committed in alpha (the server is another process): Ann and Ben work 09-17 and give a
@@ -70,7 +61,7 @@ def studio(restore_alpha_defaults: None, alpha_tx: Tenant) -> Iterator[dict[str,
     connection.set_schema_to_public()
     sessions_before = set(Session.objects.values_list("session_key", flat=True))
     connection.set_tenant(alpha_tx)
-    day = _day()
+    day = weekday_ahead()
     ann = StaffMemberFactory(display_name="Ann Lee", color="#0ea5e9")
     ben = StaffMemberFactory(display_name="Ben Ode", color="#f97316")
     for person in (ann, ben):
@@ -259,10 +250,6 @@ def test_a_class_sits_in_its_instructors_column_and_blocks_bookings(
     assert (stored.start, stored.taken) == (datetime.combine(day, time(11), LONDON), 3)
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("realtime.routing") is None,
-    reason="the live calendar's websocket (realtime/routing.py) has not landed yet",
-)
 def test_public_bookings_update_the_class_on_an_open_calendar_within_two_seconds(
     uvicorn_server: LiveServer, studio: dict[str, Any], alpha_tx: Tenant
 ) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,7 +20,7 @@ from tenant_apps.scheduling.models import AppointmentSource
 from tenant_apps.scheduling.services import OWNER_CHECKS, Actor, appointment_create
 from tenants.models import Tenant
 from tests.conftest import TEST_PASSWORD
-from tests.e2e.conftest import ARTIFACTS, DESKTOP, LiveServer, chromium_page
+from tests.e2e.conftest import ARTIFACTS, DESKTOP, LiveServer, chromium_page, weekday_ahead
 from tests.factories.catalog import (
     CustomerFactory,
     ServiceFactory,
@@ -36,13 +36,6 @@ SHOTS = ARTIFACTS / "resources"
 LONDON = ZoneInfo("Europe/London")
 
 
-def _day() -> date:
-    day = timezone.now().astimezone(LONDON).date() + timedelta(days=3)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
-
-
 @pytest.fixture
 def studio(restore_alpha_defaults: None, alpha_tx: Tenant) -> Iterator[dict[str, Any]]:  # noqa: F811
     """Committed in alpha: a small studio, 12 reformers and a private reformer session (1 of
@@ -50,7 +43,7 @@ def studio(restore_alpha_defaults: None, alpha_tx: Tenant) -> Iterator[dict[str,
     connection.set_schema_to_public()
     sessions_before = set(Session.objects.values_list("session_key", flat=True))
     connection.set_tenant(alpha_tx)
-    day = _day()
+    day = weekday_ahead()
     ann = StaffMemberFactory(display_name="Ann Lee", color="#0ea5e9")
     ben = StaffMemberFactory(display_name="Ben Ode", color="#f97316")
     for person in (ann, ben):
