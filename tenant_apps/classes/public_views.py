@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shared_apps.core.errors import DomainError, ValidationFailedError
+from tenant_apps.booking.state import parse_zone
 from tenant_apps.classes import selectors, services
 from tenant_apps.classes.errors import OfferExpiredError, OfferNotFoundError
 from tenant_apps.classes.forms import PublicEnrollForm
@@ -93,23 +94,22 @@ def _progress(current: str) -> list[dict[str, Any]]:
     ]
 
 
-def _visitor_zone(request: HttpRequest) -> str | None:
-    """The zone the visitor picked on the schedule (?tz=, carried from page to page), if it is
-    a real one and not the studio's own."""
-    chosen = request.GET.get("tz") or ""
-    studio_zone = _studio(request).timezone
-    return chosen if chosen != studio_zone and chosen in dict(timezone_choices()) else None
+def _visitor_zone(request: HttpRequest) -> ZoneInfo | None:
+    """The zone the visitor picked on the schedule (?tz=, carried from page to page, read as
+    the booking wizard reads its own), if it is a real one and not the studio's."""
+    chosen = parse_zone(request.GET.get("tz") or "")
+    return chosen if chosen is not None and chosen.key != _studio(request).timezone else None
 
 
 def _with_zone(url: str, request: HttpRequest) -> str:
     chosen = _visitor_zone(request)
-    return f"{url}?{urlencode({'tz': chosen})}" if chosen else url
+    return f"{url}?{urlencode({'tz': chosen.key})}" if chosen else url
 
 
 def _session_summary(request: HttpRequest, session: ClassSession) -> dict[str, Any]:
     studio_zone = zone_or_utc(_studio(request).timezone)
     chosen = _visitor_zone(request)
-    zone = ZoneInfo(chosen) if chosen else studio_zone
+    zone = chosen or studio_zone
     start = session.start.astimezone(zone)
     return {
         "session": session,
@@ -118,7 +118,7 @@ def _session_summary(request: HttpRequest, session: ClassSession) -> dict[str, A
         "zone": zone.key,
         "zone_label": zone.key.replace("_", " "),
         "studio_zone_label": studio_zone.key.replace("_", " ") if chosen else "",
-        "zone_query": urlencode({"tz": chosen}) if chosen else "",
+        "zone_query": urlencode({"tz": chosen.key}) if chosen else "",
         "duration": int((session.end - session.start).total_seconds() // 60),
         "spots_left": session.spots_left,
         "full": session.taken >= session.capacity,
